@@ -1,0 +1,120 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make            module for every installed target kernel, libsvipc, tools
+#                 and static selftests
+# make check      setup + build + the selftest suite in QEMU on every kernel
+# make demo       boot a VM, load the module, run tools/svipc-demo
+#
+# KVERS="a b"     restrict to these kernel versions
+# KDIR=path       build the module against one kernel tree only
+# T=name          run only selftests/<name>_test (make check)
+# TC=case         run only that test case (passed to the harness as -t)
+
+top := $(abspath .)
+B := $(top)/build
+
+# Target kernels: those with both an image and a build tree.
+KVERS ?= $(sort $(foreach k,$(notdir $(wildcard /lib/modules/*)),\
+	   $(if $(and $(wildcard /lib/modules/$(k)/build/Makefile),\
+		      $(wildcard /boot/vmlinuz-$(k))),$(k))))
+
+MOD_SRCS := $(wildcard module/*.c module/*.h) uapi/linux/svipc.h Kbuild
+
+CC ?= cc
+CFLAGS_USER := -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -I$(top)/uapi -I$(top)/lib
+LIB_SRCS := $(wildcard lib/*.c)
+LIB_HDRS := $(wildcard lib/*.h) uapi/linux/svipc.h
+LIB_OBJS := $(patsubst lib/%.c,$(B)/lib/%.o,$(LIB_SRCS))
+LIB_PICS := $(patsubst lib/%.c,$(B)/lib/%.pic.o,$(LIB_SRCS))
+TEST_SRCS := $(wildcard selftests/*_test.c)
+TESTS := $(patsubst selftests/%.c,$(B)/selftests/%,$(TEST_SRCS))
+TEST_HDRS := $(wildcard selftests/*.h)
+TOOL_SRCS := $(wildcard tools/*.c)
+TOOLS := $(patsubst tools/%.c,$(B)/tools/%,$(TOOL_SRCS))
+
+.PHONY: all modules lib tests tools setup check demo checkpatch sparse clean
+
+all: modules lib tools tests
+
+setup:
+	@scripts/setup
+
+ifdef KDIR
+modules: $(MOD_SRCS)
+	$(MAKE) -C $(KDIR) M=$(top) W=1 modules
+else
+modules: $(foreach k,$(KVERS),$(B)/mod/$(k)/svipc.ko)
+endif
+
+# Each kernel builds in its own tree of symlinks, so objects for different
+# kernels never meet.
+$(B)/mod/%/svipc.ko: $(MOD_SRCS)
+	@rm -rf $(B)/mod/$*/module $(B)/mod/$*/uapi
+	@mkdir -p $(B)/mod/$*/module $(B)/mod/$*/uapi/linux
+	@for f in $(MOD_SRCS); do ln -sf $(top)/$$f $(B)/mod/$*/$$f; done
+	@echo "  MODULE  $*"
+	@$(MAKE) -s -C /lib/modules/$*/build M=$(B)/mod/$* W=1 modules \
+		> $(B)/mod/$*/build.log 2>&1 || { cat $(B)/mod/$*/build.log; exit 1; }
+	@if grep -E 'warning:|error:' $(B)/mod/$*/build.log; then \
+		rm -f $@; echo "module build for $* has warnings"; exit 1; fi
+
+lib: $(B)/lib/libsvipc.a $(B)/lib/libsvipc.so
+
+$(B)/lib/%.o: lib/%.c $(LIB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_USER) -c -o $@ $<
+
+$(B)/lib/%.pic.o: lib/%.c $(LIB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_USER) -fPIC -c -o $@ $<
+
+$(B)/lib/libsvipc.a: $(LIB_OBJS)
+	ar rcs $@ $^
+
+$(B)/lib/libsvipc.so: $(LIB_PICS)
+	$(CC) -shared -Wl,-soname,libsvipc.so.1 -o $@ $^ -pthread
+
+tests: $(TESTS)
+
+$(B)/selftests/%: selftests/%.c $(TEST_HDRS) $(LIB_HDRS) $(B)/lib/libsvipc.a $(B)/ksft/kselftest_harness.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_USER) -Wno-unused-parameter -I$(B)/ksft -static -pthread -o $@ $< $(B)/lib/libsvipc.a
+
+$(B)/ksft/kselftest_harness.h:
+	@scripts/setup
+
+tools: $(TOOLS)
+
+$(B)/tools/%: tools/%.c $(LIB_HDRS) $(B)/lib/libsvipc.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_USER) -static -pthread -o $@ $< $(B)/lib/libsvipc.a
+
+check: setup
+	@$(MAKE) --no-print-directory all
+	@scripts/check $(KVERS)
+
+demo: setup
+	@$(MAKE) --no-print-directory all
+	@scripts/vm-run $(firstword $(KVERS)) /bin/svipc-demo
+
+checkpatch: $(B)/checkpatch/checkpatch.pl
+	@$(B)/checkpatch/checkpatch.pl --strict --no-tree --terse --show-types \
+		--ignore SPDX_LICENSE_TAG -f $(wildcard module/*.c module/*.h uapi/linux/*.h) \
+		| grep -v 'total: 0 errors, 0 warnings, 0 checks' ; true
+	@$(B)/checkpatch/checkpatch.pl --strict --no-tree --quiet --no-summary \
+		-f $(wildcard module/*.c module/*.h uapi/linux/*.h) >/dev/null
+
+$(B)/checkpatch/checkpatch.pl:
+	@scripts/setup
+
+sparse:
+	@for k in $(KVERS); do \
+		echo "  SPARSE  $$k"; \
+		rm -f $(B)/mod/$$k/module/*.o; \
+		$(MAKE) -s -C /lib/modules/$$k/build M=$(B)/mod/$$k C=2 W=1 modules 2>&1 | \
+			grep -v '^  ' | tee $(B)/mod/$$k/sparse.log; \
+		! grep -qE 'warning|error' $(B)/mod/$$k/sparse.log || exit 1; \
+	done
+
+clean:
+	rm -rf $(B)/mod $(B)/lib $(B)/selftests $(B)/tools $(B)/vm

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* The process's descriptor of /dev/svipc. */
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <linux/svipc.h>
+
+#include "svipc.h"
+#include "internal.h"
+
+/*
+ * Opened once per process, lazily.  A descriptor inherited across fork
+ * stays valid (the device keeps no per-open state); O_CLOEXEC closes it
+ * at exec, where this variable starts over at -1 too.
+ */
+static int svipc_devfd = -1;
+
+int svipc_fd(void)
+{
+	int fd = __atomic_load_n(&svipc_devfd, __ATOMIC_ACQUIRE);
+	int old = -1;
+
+	if (fd >= 0)
+		return fd;
+	fd = open(SVIPC_DEVICE, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT || errno == ENODEV || errno == ENXIO)
+			errno = ENOSYS;
+		return -1;
+	}
+	if (!__atomic_compare_exchange_n(&svipc_devfd, &old, fd, 0,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		/* Another thread won the race: use its descriptor. */
+		close(fd);
+		fd = old;
+	}
+	return fd;
+}
+
+long svipc_call(unsigned long cmd, void *arg)
+{
+	int fd = svipc_fd();
+
+	if (fd < 0)
+		return -1;
+	return ioctl(fd, cmd, arg);
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libsvipc: System V IPC calls served by /dev/svipc.
+ *
+ * Each function has the signature, types and errno conventions of the
+ * glibc function of the same name without the svipc_ prefix: on failure
+ * it returns -1 (or (void *)-1) and sets errno.  If /dev/svipc is absent
+ * the calls fail with ENOSYS, as the native calls do on a kernel built
+ * without System V IPC.  All functions are thread-safe.
+ */
+#ifndef SVIPC_LIB_H
+#define SVIPC_LIB_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+int svipc_msgget(key_t key, int msgflg);
+int svipc_msgsnd(int msqid, const void *msgp, size_t msgsz, int msgflg);
+ssize_t svipc_msgrcv(int msqid, void *msgp, size_t msgsz, long msgtyp,
+		     int msgflg);
+int svipc_msgctl(int msqid, int cmd, struct msqid_ds *buf);
+
+/*
+ * The descriptor of /dev/svipc this process uses, opened on first use
+ * with O_CLOEXEC, for callers that speak raw ioctl (uapi/linux/svipc.h).
+ * Returns -1 with errno ENOSYS when the device is missing.
+ */
+int svipc_fd(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SVIPC_LIB_H */

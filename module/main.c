@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * svipc: System V IPC as a loadable module.  This file registers the misc
+ * device /dev/svipc and dispatches its ioctls to each kind.
+ *
+ * The device carries no per-open state: every object is global and
+ * access is decided per object, so the node is mode 0666 and a descriptor
+ * inherited across fork works unchanged.
+ *
+ * Unload: every object pins the module (obj.c), so rmmod is refused while
+ * any exists; callers inside an ioctl hold the module through their open
+ * file.  svipc_exit() therefore only has to wait for the RCU callbacks
+ * that free removed objects.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/uaccess.h>
+
+#include "svipc.h"
+
+static long svipc_version_ioctl(struct svipc_version __user *uarg)
+{
+	struct svipc_version v;
+
+	if (copy_from_user(&v, uarg, sizeof(v)))
+		return -EFAULT;
+	if (v.abi_version || v.kinds || v.resv[0] || v.resv[1])
+		return -EINVAL;
+	v.abi_version = SVIPC_ABI_VERSION;
+	v.kinds = SVIPC_KIND_MSG;
+	return copy_to_user(uarg, &v, sizeof(v)) ? -EFAULT : 0;
+}
+
+static long svipc_msgget_ioctl(struct svipc_get __user *uarg)
+{
+	struct svipc_get a;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.size || a.resv)
+		return -EINVAL;
+	return svipc_msgget(a.key, a.flags);
+}
+
+static long svipc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case SVIPC_IOC_VERSION:
+		return svipc_version_ioctl(uarg);
+	case SVIPC_IOC_MSGGET:
+		return svipc_msgget_ioctl(uarg);
+	case SVIPC_IOC_MSGSND:
+		return svipc_msgsnd_ioctl(uarg);
+	case SVIPC_IOC_MSGRCV:
+		return svipc_msgrcv_ioctl(uarg);
+	case SVIPC_IOC_MSGCTL:
+		return svipc_msgctl_ioctl(uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations svipc_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = svipc_ioctl,
+	/* Every structure has one layout for 32- and 64-bit callers. */
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice svipc_dev = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "svipc",
+	.fops = &svipc_fops,
+	.mode = 0666,
+};
+
+static int __init svipc_init(void)
+{
+	int err;
+
+	err = svipc_msg_init();
+	if (err)
+		return err;
+	err = misc_register(&svipc_dev);
+	if (err)
+		goto out_msg;
+	return 0;
+
+out_msg:
+	svipc_msg_exit();
+	return err;
+}
+
+static void __exit svipc_exit(void)
+{
+	misc_deregister(&svipc_dev);
+	/* Removed objects are freed by RCU callbacks in this module. */
+	rcu_barrier();
+	svipc_msg_exit();
+}
+
+module_init(svipc_init);
+module_exit(svipc_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("System V IPC (message queues, semaphores, shared memory) over /dev/svipc");
+MODULE_AUTHOR("svipc developers");

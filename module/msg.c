@@ -1,0 +1,795 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * svipc message queues: msgget, msgsnd, msgrcv, msgctl.
+ *
+ * Locking
+ * -------
+ * Lock order: msg_ids.rwsem -> msq->obj.lock (see obj.c).
+ *
+ * msq->obj.lock protects everything in struct svipc_msq: the message
+ * list, the two waiter lists, the counters, times and pids.  Message text
+ * is copied in before the lock is taken and copied out after it is
+ * dropped; nothing under the lock sleeps or touches user memory.
+ *
+ * Waiting
+ * -------
+ * A receiver that finds nothing queues a struct msg_receiver (on its
+ * stack) on msq->receivers and sleeps.  A sender that finds a matching
+ * receiver hands the message straight to it (msg_pipelined_send) instead
+ * of queueing it, so a woken receiver never races others for it.  The
+ * result is published in receiver->msg:
+ *
+ *	ERR_PTR(-EAGAIN)	nothing yet; the receiver is still on the list
+ *				or (IPC_SET) must recheck and requeue itself
+ *	a message		handed over; the receiver was unlinked
+ *	ERR_PTR(-E2BIG|-EIDRM)	failure; the receiver was unlinked
+ *
+ * MSG_BARRIER: the waker unlinks the receiver, then publishes the result
+ * with smp_store_release(); the receiver reads it with READ_ONCE() +
+ * smp_acquire__after_ctrl_dep() without the lock, and once it sees
+ * anything but -EAGAIN it owns the result and may return, so the waker
+ * must not touch the receiver after publishing (the task reference taken
+ * by svipc_wake_q_add keeps the wake-up itself safe).
+ *
+ * A receiver that still reads -EAGAIN has not been unlinked, so the queue
+ * has not been removed (removal publishes -EIDRM to every receiver); the
+ * RCU read section it re-enters before looking therefore keeps the queue's
+ * memory alive while it takes the lock.
+ *
+ * A sender that finds the queue full queues a struct msg_sender and
+ * sleeps holding a reference on the queue; it is woken when its message
+ * may fit, and always retries from the top (permission check included),
+ * as native does.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/msg.h>
+#include <linux/percpu_counter.h>
+#include <linux/pid.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+
+#include "limits.h"
+#include "svipc.h"
+
+struct svipc_msg {
+	struct list_head list;
+	long mtype;
+	size_t size;
+	char text[];
+};
+
+struct svipc_msq {
+	struct svipc_obj obj;
+	time64_t stime;
+	time64_t rtime;
+	time64_t ctime;
+	unsigned long cbytes;
+	unsigned long qnum;
+	unsigned long qbytes;
+	struct pid *lspid;
+	struct pid *lrpid;
+	struct list_head messages;
+	struct list_head receivers;
+	struct list_head senders;
+};
+
+enum msg_search {
+	SEARCH_ANY,
+	SEARCH_EQUAL,
+	SEARCH_NOTEQUAL,
+	SEARCH_LESSEQUAL,
+	SEARCH_NUMBER,
+};
+
+struct msg_receiver {
+	struct list_head list;
+	struct task_struct *task;
+	enum msg_search mode;
+	long type;
+	size_t maxsize;
+	struct svipc_msg *msg;		/* see MSG_BARRIER */
+};
+
+struct msg_sender {
+	struct list_head list;		/* empty once removal unlinked it */
+	struct task_struct *task;
+	size_t size;
+};
+
+static struct svipc_ids msg_ids;
+
+/* Messages and bytes queued in all queues, for MSG_INFO. */
+static struct percpu_counter msg_hdrs;
+static struct percpu_counter msg_bytes;
+
+static struct svipc_msq *to_msq(struct svipc_obj *obj)
+{
+	return container_of(obj, struct svipc_msq, obj);
+}
+
+static struct svipc_msg *msg_load(const void __user *text, size_t size)
+{
+	struct svipc_msg *msg;
+
+	msg = kvmalloc(struct_size(msg, text, size),
+		       GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!msg)
+		return ERR_PTR(-ENOMEM);
+	msg->size = size;
+	if (copy_from_user(msg->text, text, size)) {
+		kvfree(msg);
+		return ERR_PTR(-EFAULT);
+	}
+	return msg;
+}
+
+static void msg_free(struct svipc_msg *msg)
+{
+	kvfree(msg);
+}
+
+static void msq_free_rcu(struct rcu_head *head)
+{
+	struct svipc_msq *q = container_of(head, struct svipc_msq, obj.rcu);
+
+	put_pid(q->lspid);
+	put_pid(q->lrpid);
+	kfree(q);
+}
+
+static void msq_update_pid(struct pid **slot)
+{
+	struct pid *pid = task_tgid(current);
+
+	if (*slot != pid) {
+		put_pid(*slot);
+		*slot = get_pid(pid);
+	}
+}
+
+static int msg_limit(void)
+{
+	return svipc_limit_get(&svipc_msgmni);
+}
+
+static struct svipc_obj *msq_alloc(const struct svipc_get_params *p)
+{
+	struct svipc_msq *q;
+
+	q = kzalloc(sizeof(*q), GFP_KERNEL_ACCOUNT);
+	if (!q)
+		return ERR_PTR(-ENOMEM);
+	q->ctime = ktime_get_real_seconds();
+	q->qbytes = svipc_limit_get(&svipc_msgmnb);
+	INIT_LIST_HEAD(&q->messages);
+	INIT_LIST_HEAD(&q->receivers);
+	INIT_LIST_HEAD(&q->senders);
+	return &q->obj;
+}
+
+static void msq_free_unpublished(struct svipc_obj *obj)
+{
+	kfree(to_msq(obj));
+}
+
+static const struct svipc_kind_ops msg_ops = {
+	.limit = msg_limit,
+	.alloc = msq_alloc,
+	.free_unpublished = msq_free_unpublished,
+};
+
+int svipc_msgget(key_t key, int msgflg)
+{
+	struct svipc_get_params p = { .key = key, .flg = msgflg };
+
+	return svipc_get(&msg_ids, &p);
+}
+
+static bool msg_fits(struct svipc_msq *q, size_t size)
+{
+	return size + q->cbytes <= q->qbytes && 1 + q->qnum <= q->qbytes;
+}
+
+/*
+ * Wake senders whose message would now fit.  With @kill (removal) wake
+ * them all and unlink them.  Senders that still do not fit go to the
+ * tail, to keep FIFO order among them.
+ */
+static void msg_wake_senders(struct svipc_msq *q, struct svipc_wake_q *wq,
+			     bool kill)
+{
+	struct task_struct *stop = NULL;
+	struct msg_sender *s, *t;
+
+	list_for_each_entry_safe(s, t, &q->senders, list) {
+		if (kill) {
+			list_del_init(&s->list);
+		} else if (s->task == stop) {
+			break;
+		} else if (!msg_fits(q, s->size)) {
+			if (!stop)
+				stop = s->task;
+			list_move_tail(&s->list, &q->senders);
+			continue;
+		}
+		svipc_wake_q_add(wq, s->task);
+	}
+}
+
+/* Wake every receiver with @res; -EAGAIN means "recheck". */
+static void msg_wake_receivers(struct svipc_msq *q, struct svipc_wake_q *wq,
+			       int res)
+{
+	struct msg_receiver *r, *t;
+
+	list_for_each_entry_safe(r, t, &q->receivers, list) {
+		if (res != -EAGAIN)
+			list_del(&r->list);
+		svipc_wake_q_add(wq, r->task);
+		/* MSG_BARRIER */
+		smp_store_release(&r->msg, ERR_PTR(res));
+	}
+}
+
+static bool msg_matches(struct svipc_msg *msg, long type, enum msg_search mode)
+{
+	switch (mode) {
+	case SEARCH_ANY:
+		return true;
+	case SEARCH_EQUAL:
+		return msg->mtype == type;
+	case SEARCH_NOTEQUAL:
+		return msg->mtype != type;
+	case SEARCH_LESSEQUAL:
+		return msg->mtype <= type;
+	case SEARCH_NUMBER:
+		break;
+	}
+	return false;
+}
+
+/* Hand @msg to the first receiver that wants it.  Caller holds the lock. */
+static bool msg_pipelined_send(struct svipc_msq *q, struct svipc_msg *msg,
+			       struct svipc_wake_q *wq)
+{
+	struct msg_receiver *r, *t;
+
+	list_for_each_entry_safe(r, t, &q->receivers, list) {
+		if (!msg_matches(msg, r->type, r->mode))
+			continue;
+		list_del(&r->list);
+		svipc_wake_q_add(wq, r->task);
+		if (r->maxsize < msg->size) {
+			/* MSG_BARRIER */
+			smp_store_release(&r->msg, ERR_PTR(-E2BIG));
+			continue;
+		}
+		msq_update_pid(&q->lrpid);
+		q->rtime = ktime_get_real_seconds();
+		/* MSG_BARRIER */
+		smp_store_release(&r->msg, msg);
+		return true;
+	}
+	return false;
+}
+
+static long svipc_do_msgsnd(int msqid, long mtype, const void __user *text,
+			    size_t size, int msgflg)
+{
+	struct svipc_msg *msg;
+	struct svipc_msq *q;
+	struct svipc_obj *obj;
+	struct msg_sender s;
+	SVIPC_WAKE_Q(wq);
+	long err;
+
+	if (size > svipc_limit_get(&svipc_msgmax) || (long)size < 0 || msqid < 0)
+		return -EINVAL;
+	if (mtype < 1)
+		return -EINVAL;
+
+	msg = msg_load(text, size);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
+	msg->mtype = mtype;
+
+	rcu_read_lock();
+	obj = svipc_obtain_check(&msg_ids, msqid);
+	if (IS_ERR(obj)) {
+		err = PTR_ERR(obj);
+		goto out_unlock_rcu;
+	}
+	q = to_msq(obj);
+	svipc_lock(obj);
+
+	for (;;) {
+		err = -EACCES;
+		if (svipc_perms(obj, 0222))
+			goto out_unlock;
+		err = -EIDRM;
+		if (!svipc_valid(obj))
+			goto out_unlock;
+		if (msg_fits(q, size))
+			break;
+		err = -EAGAIN;
+		if (msgflg & IPC_NOWAIT)
+			goto out_unlock;
+
+		s.task = current;
+		s.size = size;
+		list_add_tail(&s.list, &q->senders);
+		/* The table's reference is alive: the queue is valid. */
+		WARN_ON(!svipc_getref(obj));
+		__set_current_state(TASK_INTERRUPTIBLE);
+		svipc_unlock(obj);
+		rcu_read_unlock();
+		schedule();
+
+		rcu_read_lock();
+		svipc_lock(obj);
+		svipc_putref(obj, msq_free_rcu);
+		err = -EIDRM;
+		if (!svipc_valid(obj))
+			goto out_unlock;	/* removal unlinked us */
+		list_del(&s.list);
+		err = -ERESTARTNOHAND;
+		if (signal_pending(current))
+			goto out_unlock;
+	}
+
+	msq_update_pid(&q->lspid);
+	q->stime = ktime_get_real_seconds();
+	if (!msg_pipelined_send(q, msg, &wq)) {
+		list_add_tail(&msg->list, &q->messages);
+		q->cbytes += size;
+		q->qnum++;
+		percpu_counter_add(&msg_bytes, size);
+		percpu_counter_inc(&msg_hdrs);
+	}
+	msg = NULL;
+	err = 0;
+out_unlock:
+	svipc_unlock(obj);
+	svipc_wake_up_q(&wq);
+out_unlock_rcu:
+	rcu_read_unlock();
+	if (msg)
+		msg_free(msg);
+	return err;
+}
+
+static int svipc_get_mtype(const void __user *p, u32 width, long *mtype)
+{
+	s32 v32;
+	s64 v64;
+
+	if (width == sizeof(s32)) {
+		if (get_user(v32, (const s32 __user *)p))
+			return -EFAULT;
+		*mtype = v32;
+		return 0;
+	}
+	if (get_user(v64, (const s64 __user *)p))
+		return -EFAULT;
+	*mtype = v64;
+	return 0;
+}
+
+static int svipc_put_mtype(void __user *p, u32 width, long mtype)
+{
+	if (width == sizeof(s32))
+		return put_user((s32)mtype, (s32 __user *)p) ? -EFAULT : 0;
+	return put_user((s64)mtype, (s64 __user *)p) ? -EFAULT : 0;
+}
+
+static bool svipc_mtype_width_ok(u32 width)
+{
+	return width == sizeof(s32) || width == sizeof(s64);
+}
+
+long svipc_msgsnd_ioctl(struct svipc_msgsnd __user *uarg)
+{
+	struct svipc_msgsnd a;
+	void __user *msgp;
+	long mtype;
+	int err;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.resv || !svipc_mtype_width_ok(a.mtype_size))
+		return -EINVAL;
+	msgp = u64_to_user_ptr(a.msgp);
+	err = svipc_get_mtype(msgp, a.mtype_size, &mtype);
+	if (err)
+		return err;
+	return svipc_do_msgsnd(a.msqid, mtype, msgp + a.mtype_size,
+			       a.msgsz, a.msgflg);
+}
+
+static enum msg_search msg_convert_mode(long *type, int msgflg)
+{
+	if (msgflg & MSG_COPY)
+		return SEARCH_NUMBER;
+	if (*type == 0)
+		return SEARCH_ANY;
+	if (*type < 0) {
+		*type = (*type == LONG_MIN) ? LONG_MAX : -*type;
+		return SEARCH_LESSEQUAL;
+	}
+	if (msgflg & MSG_EXCEPT)
+		return SEARCH_NOTEQUAL;
+	return SEARCH_EQUAL;
+}
+
+/*
+ * The first message that matches; for SEARCH_LESSEQUAL the first one of
+ * the lowest type.  Caller holds the lock.
+ */
+static struct svipc_msg *msg_find(struct svipc_msq *q, long type,
+				  enum msg_search mode)
+{
+	struct svipc_msg *msg, *found = NULL;
+	long count = 0;
+
+	list_for_each_entry(msg, &q->messages, list) {
+		if (mode == SEARCH_NUMBER) {
+			if (count++ == type)
+				return msg;
+			continue;
+		}
+		if (!msg_matches(msg, type, mode))
+			continue;
+		if (mode != SEARCH_LESSEQUAL || msg->mtype == 1)
+			return msg;
+		/* Look on for a lower type only. */
+		type = msg->mtype - 1;
+		found = msg;
+	}
+	return found ? found : ERR_PTR(-EAGAIN);
+}
+
+/* Dequeue @msg.  Caller holds the lock. */
+static void msg_take(struct svipc_msq *q, struct svipc_msg *msg,
+		     struct svipc_wake_q *wq)
+{
+	list_del(&msg->list);
+	q->qnum--;
+	q->cbytes -= msg->size;
+	q->rtime = ktime_get_real_seconds();
+	msq_update_pid(&q->lrpid);
+	percpu_counter_sub(&msg_bytes, msg->size);
+	percpu_counter_dec(&msg_hdrs);
+	msg_wake_senders(q, wq, false);
+}
+
+static long svipc_do_msgrcv(int msqid, void __user *msgp, u32 width,
+			    size_t bufsz, long type, int msgflg)
+{
+	struct svipc_msg *msg, *copy = NULL;
+	struct msg_receiver r;
+	enum msg_search mode;
+	struct svipc_obj *obj;
+	struct svipc_msq *q;
+	SVIPC_WAKE_Q(wq);
+	size_t n;
+
+	if (msqid < 0 || (long)bufsz < 0)
+		return -EINVAL;
+	if (msgflg & MSG_COPY) {
+		if ((msgflg & MSG_EXCEPT) || !(msgflg & IPC_NOWAIT))
+			return -EINVAL;
+		n = min_t(size_t, bufsz, svipc_limit_get(&svipc_msgmax));
+		copy = kvmalloc(struct_size(copy, text, n),
+				GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+		if (!copy)
+			return -ENOMEM;
+		copy->size = n;
+	}
+	mode = msg_convert_mode(&type, msgflg);
+
+	rcu_read_lock();
+	obj = svipc_obtain_check(&msg_ids, msqid);
+	if (IS_ERR(obj)) {
+		msg = ERR_CAST(obj);
+		goto out_unlock_rcu;
+	}
+	q = to_msq(obj);
+
+	for (;;) {
+		msg = ERR_PTR(-EACCES);
+		if (svipc_perms(obj, 0444))
+			goto out_unlock_rcu;
+		svipc_lock(obj);
+		msg = ERR_PTR(-EIDRM);
+		if (!svipc_valid(obj))
+			goto out_unlock;
+
+		msg = msg_find(q, type, mode);
+		if (!IS_ERR(msg)) {
+			if (bufsz < msg->size && !(msgflg & MSG_NOERROR)) {
+				msg = ERR_PTR(-E2BIG);
+				goto out_unlock;
+			}
+			if (msgflg & MSG_COPY) {
+				if (msg->size > copy->size) {
+					msg = ERR_PTR(-EINVAL);
+					goto out_unlock;
+				}
+				copy->mtype = msg->mtype;
+				copy->size = msg->size;
+				memcpy(copy->text, msg->text, msg->size);
+				msg = copy;
+				copy = NULL;
+				goto out_unlock;
+			}
+			msg_take(q, msg, &wq);
+			goto out_unlock;
+		}
+		if (msgflg & IPC_NOWAIT) {
+			msg = ERR_PTR(-ENOMSG);
+			goto out_unlock;
+		}
+
+		r.task = current;
+		r.type = type;
+		r.mode = mode;
+		r.maxsize = (msgflg & MSG_NOERROR) ? INT_MAX : bufsz;
+		r.msg = ERR_PTR(-EAGAIN);
+		list_add_tail(&r.list, &q->receivers);
+		__set_current_state(TASK_INTERRUPTIBLE);
+		svipc_unlock(obj);
+		rcu_read_unlock();
+		schedule();
+
+		/* See "A receiver that still reads -EAGAIN" above. */
+		rcu_read_lock();
+		msg = READ_ONCE(r.msg);
+		if (msg != ERR_PTR(-EAGAIN)) {
+			/* MSG_BARRIER */
+			smp_acquire__after_ctrl_dep();
+			goto out_unlock_rcu;
+		}
+		svipc_lock(obj);
+		msg = r.msg;
+		if (msg != ERR_PTR(-EAGAIN))
+			goto out_unlock;
+		list_del(&r.list);
+		if (signal_pending(current)) {
+			msg = ERR_PTR(-ERESTARTNOHAND);
+			goto out_unlock;
+		}
+		svipc_unlock(obj);
+	}
+
+out_unlock:
+	svipc_unlock(obj);
+	svipc_wake_up_q(&wq);
+out_unlock_rcu:
+	rcu_read_unlock();
+	if (copy)
+		msg_free(copy);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
+
+	n = min(bufsz, msg->size);
+	if (svipc_put_mtype(msgp, width, msg->mtype) ||
+	    copy_to_user(msgp + width, msg->text, n))
+		n = -EFAULT;
+	msg_free(msg);
+	return n;
+}
+
+long svipc_msgrcv_ioctl(struct svipc_msgrcv __user *uarg)
+{
+	struct svipc_msgrcv a;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.resv || !svipc_mtype_width_ok(a.mtype_size))
+		return -EINVAL;
+	return svipc_do_msgrcv(a.msqid, u64_to_user_ptr(a.msgp), a.mtype_size,
+			       a.msgsz, a.msgtyp, a.msgflg);
+}
+
+static int msgctl_info(int cmd, struct svipc_msginfo *info)
+{
+	int max_idx;
+
+	memset(info, 0, sizeof(*info));
+	info->msgmni = svipc_limit_get(&svipc_msgmni);
+	info->msgmax = svipc_limit_get(&svipc_msgmax);
+	info->msgmnb = svipc_limit_get(&svipc_msgmnb);
+	info->msgssz = MSGSSZ;
+	info->msgseg = MSGSEG;
+	down_read(&msg_ids.rwsem);
+	if (cmd == MSG_INFO) {
+		info->msgpool = msg_ids.in_use;
+		info->msgmap = percpu_counter_sum_positive(&msg_hdrs);
+		info->msgtql = percpu_counter_sum_positive(&msg_bytes);
+	} else {
+		info->msgmap = MSGMAP;
+		info->msgpool = MSGPOOL;
+		info->msgtql = MSGTQL;
+	}
+	max_idx = svipc_max_idx(&msg_ids);
+	up_read(&msg_ids.rwsem);
+	return max_idx < 0 ? 0 : max_idx;
+}
+
+static int msgctl_stat(int msqid, int cmd, struct svipc_msqid_ds *ds)
+{
+	struct svipc_obj *obj;
+	struct svipc_msq *q;
+	int err;
+
+	memset(ds, 0, sizeof(*ds));
+	rcu_read_lock();
+	if (cmd == MSG_STAT || cmd == MSG_STAT_ANY)
+		obj = svipc_obtain(&msg_ids, msqid);
+	else
+		obj = svipc_obtain_check(&msg_ids, msqid);
+	if (IS_ERR(obj)) {
+		err = PTR_ERR(obj);
+		goto out_unlock_rcu;
+	}
+	err = -EACCES;
+	if (cmd != MSG_STAT_ANY && svipc_perms(obj, 0444))
+		goto out_unlock_rcu;
+
+	q = to_msq(obj);
+	svipc_lock(obj);
+	err = -EIDRM;
+	if (!svipc_valid(obj))
+		goto out_unlock;
+	svipc_fill_perm(obj, &ds->perm);
+	ds->stime = q->stime;
+	ds->rtime = q->rtime;
+	ds->ctime = q->ctime;
+	ds->cbytes = q->cbytes;
+	ds->qnum = q->qnum;
+	ds->qbytes = q->qbytes;
+	ds->lspid = pid_vnr(q->lspid);
+	ds->lrpid = pid_vnr(q->lrpid);
+	err = (cmd == IPC_STAT) ? 0 : obj->id;
+out_unlock:
+	svipc_unlock(obj);
+out_unlock_rcu:
+	rcu_read_unlock();
+	return err;
+}
+
+/* Remove a queue.  Called with msg_ids.rwsem (write) and the lock held. */
+static void msq_remove(struct svipc_msq *q)
+{
+	struct svipc_msg *msg, *t;
+	SVIPC_WAKE_Q(wq);
+
+	msg_wake_receivers(q, &wq, -EIDRM);
+	msg_wake_senders(q, &wq, true);
+	svipc_rmid(&msg_ids, &q->obj);
+	svipc_unlock(&q->obj);
+	svipc_wake_up_q(&wq);
+
+	/* Removed and unlocked: nobody else touches the message list. */
+	list_for_each_entry_safe(msg, t, &q->messages, list) {
+		percpu_counter_sub(&msg_bytes, msg->size);
+		percpu_counter_dec(&msg_hdrs);
+		msg_free(msg);
+	}
+	svipc_putref(&q->obj, msq_free_rcu);
+}
+
+static int msgctl_down(int msqid, int cmd, const struct svipc_msqid_ds *ds)
+{
+	struct svipc_obj *obj;
+	struct svipc_msq *q;
+	SVIPC_WAKE_Q(wq);
+	int err;
+
+	down_write(&msg_ids.rwsem);
+	rcu_read_lock();
+	obj = svipc_obtain_owner(&msg_ids, msqid);
+	if (IS_ERR(obj)) {
+		err = PTR_ERR(obj);
+		goto out_unlock_rcu;
+	}
+	q = to_msq(obj);
+
+	if (cmd == IPC_RMID) {
+		svipc_lock(obj);
+		msq_remove(q);		/* unlocks */
+		err = 0;
+		goto out_unlock_rcu;
+	}
+
+	/* IPC_SET */
+	if (ds->qbytes > svipc_limit_get(&svipc_msgmnb) &&
+	    !capable(CAP_SYS_RESOURCE)) {
+		err = -EPERM;
+		goto out_unlock_rcu;
+	}
+	svipc_lock(obj);
+	err = svipc_update_perm(obj, ds->perm.uid, ds->perm.gid,
+				ds->perm.mode);
+	if (err)
+		goto out_unlock;
+	q->qbytes = ds->qbytes;
+	q->ctime = ktime_get_real_seconds();
+	/* Permissions and room changed: everyone waiting rechecks. */
+	msg_wake_receivers(q, &wq, -EAGAIN);
+	msg_wake_senders(q, &wq, false);
+out_unlock:
+	svipc_unlock(obj);
+	svipc_wake_up_q(&wq);
+out_unlock_rcu:
+	rcu_read_unlock();
+	up_write(&msg_ids.rwsem);
+	return err;
+}
+
+long svipc_msgctl_ioctl(struct svipc_ctl __user *uarg)
+{
+	struct svipc_msqid_ds ds;
+	struct svipc_msginfo info;
+	struct svipc_ctl a;
+	void __user *buf;
+	int err;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.resv || a.semnum)
+		return -EINVAL;
+	if (a.id < 0 || a.cmd < 0)
+		return -EINVAL;
+	buf = u64_to_user_ptr(a.buf);
+
+	switch (a.cmd) {
+	case IPC_INFO:
+	case MSG_INFO:
+		err = msgctl_info(a.cmd, &info);
+		if (copy_to_user(buf, &info, sizeof(info)))
+			err = -EFAULT;
+		return err;
+	case IPC_STAT:
+	case MSG_STAT:
+	case MSG_STAT_ANY:
+		err = msgctl_stat(a.id, a.cmd, &ds);
+		if (err < 0)
+			return err;
+		if (copy_to_user(buf, &ds, sizeof(ds)))
+			err = -EFAULT;
+		return err;
+	case IPC_SET:
+		if (copy_from_user(&ds, buf, sizeof(ds)))
+			return -EFAULT;
+		return msgctl_down(a.id, a.cmd, &ds);
+	case IPC_RMID:
+		return msgctl_down(a.id, a.cmd, NULL);
+	default:
+		return -EINVAL;
+	}
+}
+
+int svipc_msg_init(void)
+{
+	int err;
+
+	svipc_ids_init(&msg_ids, &msg_ops);
+	err = percpu_counter_init(&msg_hdrs, 0, GFP_KERNEL);
+	if (err)
+		return err;
+	err = percpu_counter_init(&msg_bytes, 0, GFP_KERNEL);
+	if (err)
+		percpu_counter_destroy(&msg_hdrs);
+	return err;
+}
+
+void svipc_msg_exit(void)
+{
+	percpu_counter_destroy(&msg_bytes);
+	percpu_counter_destroy(&msg_hdrs);
+	svipc_ids_destroy(&msg_ids);
+}

@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * svipc object layer: key table, ids, permission checks, lookup, lifetime.
+ *
+ * Locking
+ * -------
+ * Lock order (outermost first):
+ *
+ *	ids->rwsem		(one per kind)
+ *	  obj->lock		(one per object)
+ *
+ * ids->rwsem serialises the things that change the table: creating an
+ * object (get with IPC_CREAT), IPC_SET and IPC_RMID, and gives INFO
+ * queries a stable view.  The hot paths (msgsnd, msgrcv, ...) never take
+ * it: they find the object with svipc_obtain_check() under
+ * rcu_read_lock(), then take obj->lock and check svipc_valid(), because
+ * IPC_RMID may have run between the lookup and the lock.
+ *
+ * Lifetime
+ * --------
+ * An object starts with one reference, owned by the table.  Removal
+ * (svipc_rmid) marks it deleted and drops it from the idr and key hash
+ * under both locks; the kind then drops the table's reference.  A sleeper
+ * that must touch the object after sleeping either holds a reference
+ * (svipc_getref) or re-enters an RCU read section while it can still
+ * prove the object has not been removed.  The last svipc_putref() frees
+ * the object after a grace period, so lock-free lookups never touch
+ * freed memory.
+ *
+ * An object is fully initialised before idr_replace() publishes it: a
+ * lookup can never see a half-built object.
+ *
+ * Every object in a table pins the module; unload is refused with EBUSY
+ * while any exists (rmmod says "in use").
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/user_namespace.h>
+
+#include "obj.h"
+
+void svipc_ids_init(struct svipc_ids *ids, const struct svipc_kind_ops *ops)
+{
+	init_rwsem(&ids->rwsem);
+	idr_init(&ids->idr);
+	hash_init(ids->keys);
+	ids->in_use = 0;
+	ids->max_idx = -1;
+	ids->last_idx = -1;
+	ids->seq = 0;
+	ids->ops = ops;
+}
+
+void svipc_ids_destroy(struct svipc_ids *ids)
+{
+	WARN_ON(ids->in_use);
+	idr_destroy(&ids->idr);
+}
+
+static struct svipc_obj *svipc_find_key(struct svipc_ids *ids, key_t key)
+{
+	struct svipc_obj *obj;
+
+	lockdep_assert_held(&ids->rwsem);
+	hash_for_each_possible(ids->keys, obj, key_node, key)
+		if (obj->key == key)
+			return obj;
+	return NULL;
+}
+
+/*
+ * Reserve an index, fix the object's id and publish it.  Caller holds
+ * ids->rwsem for write; the object is fully initialised.
+ */
+static int svipc_addid(struct svipc_ids *ids, struct svipc_obj *obj)
+{
+	int idx, window;
+
+	lockdep_assert_held_write(&ids->rwsem);
+	if (ids->in_use >= ids->ops->limit())
+		return -ENOSPC;
+
+	/*
+	 * As native: hand out indexes cyclically within a window a little
+	 * larger than what is in use, and bump the sequence only when the
+	 * index wraps, so that ids are reused as late as possible.
+	 */
+	window = max(ids->in_use * 3 / 2, SVIPC_MIN_CYCLE);
+	window = min(window, SVIPC_MNI);
+	idr_preload(GFP_KERNEL_ACCOUNT);
+	idx = idr_alloc_cyclic(&ids->idr, NULL, 0, window, GFP_NOWAIT);
+	idr_preload_end();
+	if (idx < 0)
+		return idx == -ENOSPC ? -ENOSPC : -ENOMEM;
+
+	if (idx <= ids->last_idx) {
+		ids->seq++;
+		if (ids->seq > SVIPC_SEQ_MAX)
+			ids->seq = 0;
+	}
+	ids->last_idx = idx;
+	obj->id = (ids->seq << SVIPC_SEQ_SHIFT) | idx;
+
+	if (obj->key != IPC_PRIVATE)
+		hash_add(ids->keys, &obj->key_node, obj->key);
+	ids->in_use++;
+	if (idx > ids->max_idx)
+		ids->max_idx = idx;
+	__module_get(THIS_MODULE);
+	/* Publish last: from here on lookups may find it. */
+	idr_replace(&ids->idr, obj, idx);
+	return obj->id;
+}
+
+static int svipc_newobj(struct svipc_ids *ids, const struct svipc_get_params *p)
+{
+	const struct cred *cred = current_cred();
+	struct svipc_obj *obj;
+	int id;
+
+	obj = ids->ops->alloc(p);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+
+	spin_lock_init(&obj->lock);
+	obj->deleted = false;
+	obj->key = p->key;
+	obj->mode = p->flg & 0777;
+	obj->uid = cred->euid;
+	obj->cuid = cred->euid;
+	obj->gid = cred->egid;
+	obj->cgid = cred->egid;
+	refcount_set(&obj->refcount, 1);
+
+	id = svipc_addid(ids, obj);
+	if (id < 0)
+		ids->ops->free_unpublished(obj);
+	return id;
+}
+
+/* The generic msgget/semget/shmget, with native's order of errors. */
+int svipc_get(struct svipc_ids *ids, const struct svipc_get_params *p)
+{
+	struct svipc_obj *obj;
+	int err;
+
+	down_write(&ids->rwsem);
+	if (p->key == IPC_PRIVATE) {
+		err = svipc_newobj(ids, p);
+		goto out;
+	}
+
+	obj = svipc_find_key(ids, p->key);
+	if (!obj) {
+		err = (p->flg & IPC_CREAT) ? svipc_newobj(ids, p) : -ENOENT;
+		goto out;
+	}
+	if ((p->flg & IPC_CREAT) && (p->flg & IPC_EXCL)) {
+		err = -EEXIST;
+		goto out;
+	}
+
+	svipc_lock(obj);
+	err = 0;
+	if (ids->ops->more_checks)
+		err = ids->ops->more_checks(obj, p);
+	if (!err && svipc_perms(obj, p->flg))
+		err = -EACCES;
+	if (!err)
+		err = obj->id;
+	svipc_unlock(obj);
+out:
+	up_write(&ids->rwsem);
+	return err;
+}
+
+/* Look up by index only (the *_STAT commands).  Caller is in RCU. */
+struct svipc_obj *svipc_obtain(struct svipc_ids *ids, int id)
+{
+	struct svipc_obj *obj;
+
+	obj = idr_find(&ids->idr, id & (SVIPC_MNI - 1));
+	return obj ? obj : ERR_PTR(-EINVAL);
+}
+
+/* Look up by full id: a stale sequence is EINVAL.  Caller is in RCU. */
+struct svipc_obj *svipc_obtain_check(struct svipc_ids *ids, int id)
+{
+	struct svipc_obj *obj;
+
+	if (id < 0)
+		return ERR_PTR(-EINVAL);
+	obj = svipc_obtain(ids, id);
+	if (!IS_ERR(obj) && obj->id != id)
+		return ERR_PTR(-EINVAL);
+	return obj;
+}
+
+/*
+ * For IPC_SET and IPC_RMID: the caller must be the owner or creator, or
+ * have CAP_SYS_ADMIN.  Caller holds ids->rwsem for write and is in RCU.
+ */
+struct svipc_obj *svipc_obtain_owner(struct svipc_ids *ids, int id)
+{
+	kuid_t euid = current_euid();
+	struct svipc_obj *obj;
+
+	lockdep_assert_held_write(&ids->rwsem);
+	obj = svipc_obtain_check(ids, id);
+	if (IS_ERR(obj))
+		return obj;
+	if (uid_eq(euid, obj->cuid) || uid_eq(euid, obj->uid) ||
+	    ns_capable(&init_user_ns, CAP_SYS_ADMIN))
+		return obj;
+	return ERR_PTR(-EPERM);
+}
+
+/*
+ * Owner/group/other check of @flag's permission bits.  svipc objects are
+ * global, like those of the initial IPC namespace, so the capability that
+ * overrides the check must be held there.  Returns 0 or -EACCES.
+ */
+int svipc_perms(struct svipc_obj *obj, short flag)
+{
+	kuid_t euid = current_euid();
+	int requested, granted;
+
+	requested = (flag >> 6) | (flag >> 3) | flag;
+	granted = obj->mode;
+	if (uid_eq(euid, obj->cuid) || uid_eq(euid, obj->uid))
+		granted >>= 6;
+	else if (in_group_p(obj->cgid) || in_group_p(obj->gid))
+		granted >>= 3;
+	if ((requested & ~granted & 0007) &&
+	    !ns_capable(&init_user_ns, CAP_IPC_OWNER))
+		return -EACCES;
+	return 0;
+}
+
+/* IPC_SET's common part.  Caller holds obj->lock. */
+int svipc_update_perm(struct svipc_obj *obj, u32 uid, u32 gid, u32 mode)
+{
+	kuid_t kuid = make_kuid(current_user_ns(), uid);
+	kgid_t kgid = make_kgid(current_user_ns(), gid);
+
+	lockdep_assert_held(&obj->lock);
+	if (!uid_valid(kuid) || !gid_valid(kgid))
+		return -EINVAL;
+	obj->uid = kuid;
+	obj->gid = kgid;
+	obj->mode = (obj->mode & ~0777) | (mode & 0777);
+	return 0;
+}
+
+/* Caller holds obj->lock. */
+void svipc_fill_perm(struct svipc_obj *obj, struct svipc_ipc_perm *out)
+{
+	struct user_namespace *ns = current_user_ns();
+
+	out->key = obj->key;
+	out->uid = from_kuid_munged(ns, obj->uid);
+	out->gid = from_kgid_munged(ns, obj->gid);
+	out->cuid = from_kuid_munged(ns, obj->cuid);
+	out->cgid = from_kgid_munged(ns, obj->cgid);
+	out->mode = obj->mode;
+	out->seq = obj->id >> SVIPC_SEQ_SHIFT;
+}
+
+/*
+ * Take an object out of the table.  Caller holds ids->rwsem for write and
+ * obj->lock, and afterwards drops the table's reference.
+ */
+void svipc_rmid(struct svipc_ids *ids, struct svipc_obj *obj)
+{
+	int idx = obj->id & (SVIPC_MNI - 1);
+
+	lockdep_assert_held_write(&ids->rwsem);
+	lockdep_assert_held(&obj->lock);
+
+	idr_remove(&ids->idr, idx);
+	if (obj->key != IPC_PRIVATE)
+		hash_del(&obj->key_node);
+	obj->deleted = true;
+	ids->in_use--;
+	if (idx == ids->max_idx) {
+		/* Find the new highest index below this one. */
+		int i;
+
+		ids->max_idx = -1;
+		for (i = idx - 1; i >= 0 && ids->in_use; i--) {
+			if (idr_find(&ids->idr, i)) {
+				ids->max_idx = i;
+				break;
+			}
+		}
+	}
+	module_put(THIS_MODULE);
+}
+
+int svipc_max_idx(struct svipc_ids *ids)
+{
+	lockdep_assert_held(&ids->rwsem);
+	return ids->max_idx;
+}
+
+void svipc_putref(struct svipc_obj *obj, rcu_callback_t free)
+{
+	if (refcount_dec_and_test(&obj->refcount))
+		call_rcu(&obj->rcu, free);
+}

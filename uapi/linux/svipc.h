@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * svipc: System V IPC as a misc device, /dev/svipc.
+ *
+ * DOC: ABI rules
+ *
+ * Every structure here has the same layout for 32- and 64-bit callers:
+ * fixed-width fields only, user addresses carried as __u64, explicit
+ * padding.  Fields named resv or pad must be zero, otherwise the ioctl
+ * fails with EINVAL.
+ *
+ * The IPC flag words (msgflg, cmd, ...) keep the native system calls'
+ * meaning: bits the native call ignores are ignored here too, because
+ * svipc promises native behaviour errno for errno.  Flags that belong to
+ * the ABI itself are validated against a mask of known bits.
+ *
+ * Each ioctl returns what the native call returns (0, an id, a byte count,
+ * a value); errors are -1 with errno set, with the errno the native call
+ * gives.  Unknown ioctl numbers fail with ENOTTY.
+ *
+ * The status structures (svipc_msqid_ds, svipc_msginfo, svipc_ipc_perm)
+ * are laid out like the x86-64 kernel's msqid64_ds and msginfo, so a
+ * 64-bit library can pass a caller's struct msqid_ds straight through;
+ * times are 64-bit on every architecture.
+ */
+#ifndef _UAPI_LINUX_SVIPC_H
+#define _UAPI_LINUX_SVIPC_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+#define SVIPC_DEVICE		"/dev/svipc"
+#define SVIPC_ABI_VERSION	1
+
+struct svipc_version {
+	__u32 abi_version;	/* out: SVIPC_ABI_VERSION */
+	__u32 kinds;		/* out: SVIPC_KIND_* bits this module serves */
+	__u64 resv[2];		/* must be zero */
+};
+
+#define SVIPC_KIND_MSG		(1U << 0)
+#define SVIPC_KIND_SEM		(1U << 1)
+#define SVIPC_KIND_SHM		(1U << 2)
+
+/* msgget, semget, shmget: returns the id. */
+struct svipc_get {
+	__s32 key;		/* key_t; 0 is IPC_PRIVATE */
+	__s32 flags;		/* IPC_CREAT, IPC_EXCL, permission bits */
+	__u64 size;		/* semget: nsems, shmget: bytes; msgget: 0 */
+	__u64 resv;		/* must be zero */
+};
+
+/*
+ * The message buffer at msgp is the caller's struct msgbuf: a C long
+ * mtype followed by the text.  mtype_size says how wide that long is for
+ * the caller (4 or 8), which is all that differs between 32- and 64-bit
+ * callers.
+ */
+struct svipc_msgsnd {
+	__s32 msqid;
+	__s32 msgflg;
+	__u64 msgp;		/* user address of struct msgbuf */
+	__u64 msgsz;		/* size_t: bytes of text */
+	__u32 mtype_size;	/* 4 or 8 */
+	__u32 resv;		/* must be zero */
+};
+
+/* msgrcv: returns the number of bytes of text copied. */
+struct svipc_msgrcv {
+	__s32 msqid;
+	__s32 msgflg;
+	__u64 msgp;		/* user address of struct msgbuf */
+	__u64 msgsz;		/* size_t: room for text */
+	__s64 msgtyp;		/* C long */
+	__u32 mtype_size;	/* 4 or 8 */
+	__u32 resv;		/* must be zero */
+};
+
+/* msgctl, semctl, shmctl. */
+struct svipc_ctl {
+	__s32 id;
+	__s32 cmd;		/* IPC_STAT, IPC_SET, ..., without IPC_64 */
+	__u64 buf;		/* user address of the command's structure */
+	__s32 semnum;		/* semctl only, 0 otherwise */
+	__u32 resv;		/* must be zero */
+};
+
+struct svipc_ipc_perm {
+	__s32 key;
+	__u32 uid;
+	__u32 gid;
+	__u32 cuid;
+	__u32 cgid;
+	__u32 mode;
+	__u16 seq;
+	__u16 pad;
+	__u64 unused1;
+	__u64 unused2;
+};
+
+struct svipc_msqid_ds {
+	struct svipc_ipc_perm perm;
+	__s64 stime;
+	__s64 rtime;
+	__s64 ctime;
+	__u64 cbytes;
+	__u64 qnum;
+	__u64 qbytes;
+	__s32 lspid;
+	__s32 lrpid;
+	__u64 unused4;
+	__u64 unused5;
+};
+
+struct svipc_msginfo {
+	__s32 msgpool;
+	__s32 msgmap;
+	__s32 msgmax;
+	__s32 msgmnb;
+	__s32 msgmni;
+	__s32 msgssz;
+	__s32 msgtql;
+	__u16 msgseg;
+	__u16 pad;
+};
+
+#define SVIPC_IOC_MAGIC		0xE5
+
+#define SVIPC_IOC_VERSION	_IOR(SVIPC_IOC_MAGIC, 0x00, struct svipc_version)
+#define SVIPC_IOC_MSGGET	_IOW(SVIPC_IOC_MAGIC, 0x10, struct svipc_get)
+#define SVIPC_IOC_MSGSND	_IOW(SVIPC_IOC_MAGIC, 0x11, struct svipc_msgsnd)
+#define SVIPC_IOC_MSGRCV	_IOW(SVIPC_IOC_MAGIC, 0x12, struct svipc_msgrcv)
+#define SVIPC_IOC_MSGCTL	_IOW(SVIPC_IOC_MAGIC, 0x13, struct svipc_ctl)
+
+#endif /* _UAPI_LINUX_SVIPC_H */
