@@ -29,6 +29,9 @@ LIB_PICS := $(patsubst lib/%.c,$(B)/lib/%.pic.o,$(LIB_SRCS))
 TEST_SRCS := $(wildcard selftests/*_test.c)
 TESTS := $(patsubst selftests/%.c,$(B)/selftests/%,$(TEST_SRCS))
 TEST_HDRS := $(wildcard selftests/*.h)
+# abi_test.c is also built as a 32-bit program, to prove compat_ioctl.
+TESTS32 := $(if $(wildcard selftests/abi_test.c),$(B)/selftests/abi32_test)
+LIB32_OBJS := $(patsubst lib/%.c,$(B)/lib32/%.o,$(LIB_SRCS))
 TOOL_SRCS := $(wildcard tools/*.c)
 TOOLS := $(patsubst tools/%.c,$(B)/tools/%,$(TOOL_SRCS))
 
@@ -74,7 +77,18 @@ $(B)/lib/libsvipc.a: $(LIB_OBJS)
 $(B)/lib/libsvipc.so: $(LIB_PICS)
 	$(CC) -shared -Wl,-soname,libsvipc.so.1 -o $@ $^ -pthread
 
-tests: $(TESTS)
+tests: $(TESTS) $(TESTS32)
+
+$(B)/lib32/%.o: lib/%.c $(LIB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) -m32 $(CFLAGS_USER) -c -o $@ $<
+
+$(B)/lib32/libsvipc.a: $(LIB32_OBJS)
+	ar rcs $@ $^
+
+$(B)/selftests/abi32_test: selftests/abi_test.c $(TEST_HDRS) $(LIB_HDRS) $(B)/lib32/libsvipc.a $(B)/ksft/kselftest_harness.h
+	@mkdir -p $(dir $@)
+	$(CC) -m32 $(CFLAGS_USER) -Wno-unused-parameter -I$(B)/ksft -static -pthread -o $@ $< $(B)/lib32/libsvipc.a
 
 $(B)/selftests/%: selftests/%.c $(TEST_HDRS) $(LIB_HDRS) $(B)/lib/libsvipc.a $(B)/ksft/kselftest_harness.h
 	@mkdir -p $(dir $@)
@@ -91,7 +105,7 @@ $(B)/tools/%: tools/%.c $(LIB_HDRS) $(B)/lib/libsvipc.a
 
 check: setup
 	@$(MAKE) --no-print-directory all
-	@scripts/check $(KVERS)
+	@T="$(T)" TC="$(TC)" scripts/check $(KVERS)
 
 demo: setup
 	@$(MAKE) --no-print-directory all
@@ -117,4 +131,4 @@ sparse:
 	done
 
 clean:
-	rm -rf $(B)/mod $(B)/lib $(B)/selftests $(B)/tools $(B)/vm
+	rm -rf $(B)/mod $(B)/lib $(B)/lib32 $(B)/selftests $(B)/tools $(B)/vm

@@ -283,7 +283,7 @@ static long svipc_do_msgsnd(int msqid, long mtype, const void __user *text,
 	struct svipc_msq *q;
 	struct svipc_obj *obj;
 	struct msg_sender s;
-	SVIPC_WAKE_Q(wq);
+	struct svipc_wake_q wq = { };
 	long err;
 
 	if (size > svipc_limit_get(&svipc_msgmax) || (long)size < 0 || msqid < 0)
@@ -473,7 +473,7 @@ static long svipc_do_msgrcv(int msqid, void __user *msgp, u32 width,
 	enum msg_search mode;
 	struct svipc_obj *obj;
 	struct svipc_msq *q;
-	SVIPC_WAKE_Q(wq);
+	struct svipc_wake_q wq = { };
 	size_t n;
 
 	if (msqid < 0 || (long)bufsz < 0)
@@ -663,9 +663,10 @@ out_unlock_rcu:
 
 /* Remove a queue.  Called with msg_ids.rwsem (write) and the lock held. */
 static void msq_remove(struct svipc_msq *q)
+	__releases(&q->obj.lock)
 {
 	struct svipc_msg *msg, *t;
-	SVIPC_WAKE_Q(wq);
+	struct svipc_wake_q wq = { };
 
 	msg_wake_receivers(q, &wq, -EIDRM);
 	msg_wake_senders(q, &wq, true);
@@ -686,7 +687,7 @@ static int msgctl_down(int msqid, int cmd, const struct svipc_msqid_ds *ds)
 {
 	struct svipc_obj *obj;
 	struct svipc_msq *q;
-	SVIPC_WAKE_Q(wq);
+	struct svipc_wake_q wq = { };
 	int err;
 
 	down_write(&msg_ids.rwsem);

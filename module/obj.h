@@ -7,6 +7,7 @@
 #ifndef SVIPC_OBJ_H
 #define SVIPC_OBJ_H
 
+#include <linux/bits.h>
 #include <linux/hashtable.h>
 #include <linux/idr.h>
 #include <linux/ipc.h>
@@ -22,7 +23,7 @@
 
 /* Ids are seq << SVIPC_SEQ_SHIFT | index, as native without ipcmni_extend. */
 #define SVIPC_SEQ_SHIFT		15
-#define SVIPC_MNI		(1 << SVIPC_SEQ_SHIFT)
+#define SVIPC_MNI		BIT(SVIPC_SEQ_SHIFT)
 #define SVIPC_SEQ_MAX		(INT_MAX >> SVIPC_SEQ_SHIFT)
 /* idr_alloc_cyclic's window never shrinks below this many slots. */
 #define SVIPC_MIN_CYCLE		64
@@ -33,7 +34,7 @@
  * never change after publication.
  */
 struct svipc_obj {
-	spinlock_t lock;
+	spinlock_t lock;		/* the object's own state; see above */
 	bool deleted;			/* [lock]+[rwsem] set once, on removal */
 	int id;				/* [const] */
 	key_t key;			/* [lock]+[rwsem] shm may make it private */
@@ -134,8 +135,6 @@ struct svipc_wake_q {
 	unsigned int n;
 	struct task_struct *tasks[SVIPC_WAKE_BATCH];
 };
-
-#define SVIPC_WAKE_Q(name) struct svipc_wake_q name = { .n = 0 }
 
 static inline void svipc_wake_up_q(struct svipc_wake_q *q)
 {

@@ -38,9 +38,9 @@ struct svipc_version {
 	__u64 resv[2];		/* must be zero */
 };
 
-#define SVIPC_KIND_MSG		(1U << 0)
-#define SVIPC_KIND_SEM		(1U << 1)
-#define SVIPC_KIND_SHM		(1U << 2)
+#define SVIPC_KIND_MSG		0x1U
+#define SVIPC_KIND_SEM		0x2U
+#define SVIPC_KIND_SHM		0x4U
 
 /* msgget, semget, shmget: returns the id. */
 struct svipc_get {

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared helpers for svipc's selftests (kselftest harness).  Every test
+ * runs in its own forked child, so each one gets its own pid, and
+ * test_key() a key no other test uses.
+ */
+#ifndef SVIPC_SELFTEST_COMMON_H
+#define SVIPC_SELFTEST_COMMON_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+
+#include <linux/svipc.h>
+#include "svipc.h"
+
+/* A key private to the calling test process; @n tells several apart. */
+static inline key_t test_key(int n)
+{
+	return (key_t)(0x53000000 | ((getpid() & 0xfffff) << 4) | (n & 0xf));
+}
+
+/* ioctl on the library's device descriptor: -1 + errno on failure. */
+static inline long raw_ioctl(unsigned long cmd, void *arg)
+{
+	return ioctl(svipc_fd(), cmd, arg);
+}
+
+/*
+ * Wait until @pid is asleep inside an ioctl (blocked in svipc), so that a
+ * test can wake it knowing it really slept.  Returns 0, or -1 after 20 s.
+ */
+static inline int wait_blocked(pid_t pid)
+{
+	char path[64], buf[256];
+	int i;
+
+	for (i = 0; i < 20000; i++) {
+		long nr = -1;
+		char state = 0;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+		f = fopen(path, "r");
+		if (!f)
+			return -1;
+		if (fgets(buf, sizeof(buf), f)) {
+			char *p = strrchr(buf, ')');
+
+			if (p && p[1] == ' ')
+				state = p[2];
+		}
+		fclose(f);
+		snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
+		f = fopen(path, "r");
+		if (f) {
+			if (fscanf(f, "%ld", &nr) != 1)
+				nr = -1;
+			fclose(f);
+		}
+		if (state == 'S' && nr == SYS_ioctl)
+			return 0;
+		usleep(1000);
+	}
+	return -1;
+}
+
+/* Wait for @pid and return its exit status, or 128+signal. */
+static inline int wait_status(pid_t pid)
+{
+	int st;
+
+	if (waitpid(pid, &st, 0) != pid)
+		return -1;
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return -1;
+}
+
+/* Become an unprivileged user: no supplementary groups, no capabilities. */
+static inline int become(uid_t uid, gid_t gid)
+{
+	if (setgroups(0, NULL) || setresgid(gid, gid, gid) ||
+	    setresuid(uid, uid, uid))
+		return -1;
+	return 0;
+}
+
+/*
+ * main() for a test binary: like TEST_HARNESS_MAIN, but when SVIPC_TC is
+ * set only the test case of that name runs.
+ */
+#define SVIPC_TEST_MAIN							\
+int main(int argc, char **argv)						\
+{									\
+	const char *only = getenv("SVIPC_TC");				\
+	struct __fixture_metadata *f;					\
+									\
+	for (f = __fixture_list; only && *only && f; f = f->next) {	\
+		struct __test_metadata *t, *next, *head = NULL, *tail = NULL; \
+									\
+		for (t = f->tests; t; t = next) {			\
+			next = t->next;					\
+			if (strcmp(t->name, only))			\
+				continue;				\
+			t->next = NULL;					\
+			if (tail)					\
+				tail->next = t;				\
+			else						\
+				head = t;				\
+			tail = t;					\
+		}							\
+		f->tests = head;					\
+	}								\
+	return test_harness_run(argc, argv);				\
+}
+
+#endif /* SVIPC_SELFTEST_COMMON_H */
