@@ -11,7 +11,7 @@
 # TC=case         run only that test case (passed to the harness as -t)
 
 top := $(abspath .)
-B := $(top)/build
+B := build
 
 # Target kernels: those with both an image and a build tree.
 KVERS ?= $(sort $(foreach k,$(notdir $(wildcard /lib/modules/*)),\
@@ -56,7 +56,7 @@ $(B)/mod/%/svipc.ko: $(MOD_SRCS)
 	@mkdir -p $(B)/mod/$*/module $(B)/mod/$*/uapi/linux
 	@for f in $(MOD_SRCS); do ln -sf $(top)/$$f $(B)/mod/$*/$$f; done
 	@echo "  MODULE  $*"
-	@$(MAKE) -s -C /lib/modules/$*/build M=$(B)/mod/$* W=1 modules \
+	@$(MAKE) -s -C /lib/modules/$*/build M=$(top)/$(B)/mod/$* W=1 modules \
 		> $(B)/mod/$*/build.log 2>&1 || { cat $(B)/mod/$*/build.log; exit 1; }
 	@if grep -E 'warning:|error:' $(B)/mod/$*/build.log; then \
 		rm -f $@; echo "module build for $* has warnings"; exit 1; fi
@@ -88,11 +88,11 @@ $(B)/lib32/libsvipc.a: $(LIB32_OBJS)
 
 $(B)/selftests/abi32_test: selftests/abi_test.c $(TEST_HDRS) $(LIB_HDRS) $(B)/lib32/libsvipc.a $(B)/ksft/kselftest_harness.h
 	@mkdir -p $(dir $@)
-	$(CC) -m32 $(CFLAGS_USER) -Wno-unused-parameter -I$(B)/ksft -static -pthread -o $@ $< $(B)/lib32/libsvipc.a
+	$(CC) -m32 $(CFLAGS_USER) -Wno-unused-parameter -Wno-sign-compare -I$(B)/ksft -static -pthread -o $@ $< $(B)/lib32/libsvipc.a
 
 $(B)/selftests/%: selftests/%.c $(TEST_HDRS) $(LIB_HDRS) $(B)/lib/libsvipc.a $(B)/ksft/kselftest_harness.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_USER) -Wno-unused-parameter -I$(B)/ksft -static -pthread -o $@ $< $(B)/lib/libsvipc.a
+	$(CC) $(CFLAGS_USER) -Wno-unused-parameter -Wno-sign-compare -I$(B)/ksft -static -pthread -o $@ $< $(B)/lib/libsvipc.a
 
 $(B)/ksft/kselftest_harness.h:
 	@scripts/setup
@@ -125,7 +125,7 @@ sparse:
 	@for k in $(KVERS); do \
 		echo "  SPARSE  $$k"; \
 		rm -f $(B)/mod/$$k/module/*.o; \
-		$(MAKE) -s -C /lib/modules/$$k/build M=$(B)/mod/$$k C=2 W=1 modules 2>&1 | \
+		$(MAKE) -s -C /lib/modules/$$k/build M=$(top)/$(B)/mod/$$k C=2 W=1 modules 2>&1 | \
 			grep -v '^  ' | tee $(B)/mod/$$k/sparse.log; \
 		! grep -qE 'warning|error' $(B)/mod/$$k/sparse.log || exit 1; \
 	done

@@ -21,12 +21,10 @@ struct svipc_limit svipc_msgmni = { MSGMNI, 0, SVIPC_MNI };
 static int svipc_limit_set(const char *val, const struct kernel_param *kp)
 {
 	struct svipc_limit *l = kp->arg;
-	int v, err;
+	int v;
 
-	err = kstrtoint(val, 0, &v);
-	if (err)
-		return err;
-	if (v < l->min || v > l->max)
+	/* Anything unparsable or out of range is EINVAL, as for the sysctl. */
+	if (kstrtoint(val, 0, &v) || v < l->min || v > l->max)
 		return -EINVAL;
 	WRITE_ONCE(l->val, v);
 	return 0;
