@@ -3,6 +3,7 @@
 # make            module for every installed target kernel, libsvipc, tools
 #                 and static selftests
 # make check      setup + build + the selftest suite in QEMU on every kernel
+# make check-debug  the suite on the debug kernel only (KASAN, lockdep, ...)
 # make demo       boot a VM, load the module, run tools/svipc-demo
 #
 # KVERS="a b"     restrict to these kernel versions
@@ -35,7 +36,7 @@ LIB32_OBJS := $(patsubst lib/%.c,$(B)/lib32/%.o,$(LIB_SRCS))
 TOOL_SRCS := $(wildcard tools/*.c)
 TOOLS := $(patsubst tools/%.c,$(B)/tools/%,$(TOOL_SRCS))
 
-.PHONY: all modules lib tests tools setup check demo checkpatch sparse clean
+.PHONY: all modules lib tests tools setup check check-debug demo checkpatch sparse clean
 
 all: modules lib tools tests
 
@@ -56,7 +57,7 @@ $(B)/mod/%/svipc.ko: $(MOD_SRCS)
 	@mkdir -p $(B)/mod/$*/module $(B)/mod/$*/uapi/linux
 	@for f in $(MOD_SRCS); do ln -sf $(top)/$$f $(B)/mod/$*/$$f; done
 	@echo "  MODULE  $*"
-	@$(MAKE) -s -C /lib/modules/$*/build M=$(top)/$(B)/mod/$* W=1 modules \
+	@$(MAKE) -s -C $$(scripts/kernel-paths $* build) M=$(top)/$(B)/mod/$* W=1 modules \
 		> $(B)/mod/$*/build.log 2>&1 || { cat $(B)/mod/$*/build.log; exit 1; }
 	@if grep -E 'warning:|error:' $(B)/mod/$*/build.log; then \
 		rm -f $@; echo "module build for $* has warnings"; exit 1; fi
@@ -103,9 +104,26 @@ $(B)/tools/%: tools/%.c $(LIB_HDRS) $(B)/lib/libsvipc.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_USER) -static -pthread -o $@ $< $(B)/lib/libsvipc.a
 
+# make check runs the Debian kernels and the debug kernel (built once and
+# cached by scripts/build-debug-kernel); KVERS=... on the command line
+# restricts it to those kernels.
+ifeq ($(origin KVERS),command line)
+WITH_DEBUG :=
+else
+WITH_DEBUG := 1
+endif
+
 check: setup
 	@$(MAKE) --no-print-directory all
-	@T="$(T)" TC="$(TC)" scripts/check $(KVERS)
+	@dk=$(if $(WITH_DEBUG),$$(scripts/build-debug-kernel),) && \
+	 { [ -z "$$dk" ] || $(MAKE) --no-print-directory modules KVERS="$$dk"; } && \
+	 T="$(T)" TC="$(TC)" scripts/check $(KVERS) $$dk
+
+check-debug: setup
+	@$(MAKE) --no-print-directory all
+	@dk=$$(scripts/build-debug-kernel) && \
+	 $(MAKE) --no-print-directory modules KVERS="$$dk" && \
+	 SVIPC_FUZZ_CALLS=$${SVIPC_FUZZ_CALLS:-1000000} T="$(T)" TC="$(TC)" scripts/check $$dk
 
 demo: setup
 	@$(MAKE) --no-print-directory all
@@ -125,7 +143,7 @@ sparse:
 	@for k in $(KVERS); do \
 		echo "  SPARSE  $$k"; \
 		rm -f $(B)/mod/$$k/module/*.o; \
-		$(MAKE) -s -C /lib/modules/$$k/build M=$(top)/$(B)/mod/$$k C=2 W=1 modules 2>&1 | \
+		$(MAKE) -s -C $$(scripts/kernel-paths $$k build) M=$(top)/$(B)/mod/$$k C=2 W=1 modules 2>&1 | \
 			grep -v '^  ' | tee $(B)/mod/$$k/sparse.log; \
 		! grep -qE 'warning|error' $(B)/mod/$$k/sparse.log || exit 1; \
 	done

@@ -1,0 +1,525 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * svipc-fuzz: a bounded, seeded random ioctl fuzzer for /dev/svipc.
+ *
+ *	svipc-fuzz [-s seed] [-n calls] [-p procs] [-t threads]
+ *
+ * Several processes, each with several threads, make random calls: every
+ * svipc ioctl with random structure contents, sizes, flags and ids (live,
+ * stale, removed, random), user pointers that are NULL, unmapped,
+ * read-only, kernel addresses or straddle the end of a mapped page, and
+ * random ioctl numbers.  Blocking calls are cut short by a timer signal;
+ * some workers drop their privileges; a reaper kills children that sleep
+ * inside svipc.  Every errno must be one the native call can return.
+ *
+ * At the end every object is removed and MSG_INFO must show none left;
+ * the rig then unloads the module (which fails if anything leaked a
+ * reference) and, on the debug kernel, asks kmemleak.
+ *
+ * Output is TAP (one case, "fuzz"), so the suite counts it like a test.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/time.h>
+#include <time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/svipc.h>
+
+#include "svipc.h"
+
+#define MAX_IDS		64
+#define MAX_PROCS	16
+#define MAX_THREADS	8
+
+/* Shared by all workers (MAP_SHARED): ids seen, counters, verdict. */
+struct shared {
+	int ids[MAX_IDS];
+	unsigned long calls;
+	unsigned long errnos[160];
+	unsigned long bad;
+	char bad_msg[256];
+};
+
+static struct shared *sh;
+static unsigned long calls_per_thread;
+static unsigned long seed = 1;
+static int devfd;
+static char *page_ro;		/* a read-only page */
+static char *page_end;		/* the last byte of a page followed by a hole */
+static char *page_gone;		/* an unmapped page */
+
+struct rng {
+	uint64_t s;
+};
+
+static uint64_t rnd(struct rng *r)
+{
+	/* xorshift64* */
+	r->s ^= r->s >> 12;
+	r->s ^= r->s << 25;
+	r->s ^= r->s >> 27;
+	return r->s * 2685821657736338717ULL;
+}
+
+static uint64_t rnd_below(struct rng *r, uint64_t n)
+{
+	return n ? rnd(r) % n : 0;
+}
+
+static void note_bad(const char *what, long ret, int err)
+{
+	if (__atomic_fetch_add(&sh->bad, 1, __ATOMIC_RELAXED) == 0)
+		snprintf(sh->bad_msg, sizeof(sh->bad_msg),
+			 "%s returned %ld errno %d (%s)", what, ret, err,
+			 strerror(err));
+}
+
+/* The errnos each native call may return (SPEC.md, section 1). */
+static int allowed(unsigned long cmd, int err)
+{
+	switch (cmd) {
+	case SVIPC_IOC_MSGGET:
+		return err == ENOENT || err == EEXIST || err == EACCES ||
+		       err == ENOSPC || err == ENOMEM || err == EINVAL ||
+		       err == EFAULT;
+	case SVIPC_IOC_MSGSND:
+		return err == EINVAL || err == EFAULT || err == ENOMEM ||
+		       err == EACCES || err == EAGAIN || err == EIDRM ||
+		       err == EINTR;
+	case SVIPC_IOC_MSGRCV:
+		return err == EINVAL || err == E2BIG || err == ENOMSG ||
+		       err == EACCES || err == EIDRM || err == EFAULT ||
+		       err == EINTR || err == ENOMEM;
+	case SVIPC_IOC_MSGCTL:
+		return err == EINVAL || err == EACCES || err == EPERM ||
+		       err == EFAULT || err == EIDRM;
+	case SVIPC_IOC_VERSION:
+		return err == EINVAL || err == EFAULT;
+	default:
+		return err == ENOTTY || err == EFAULT || err == EINVAL;
+	}
+}
+
+/* One time in eight, a pointer the kernel must refuse with EFAULT. */
+static void *bad_ptr(struct rng *r, void *good)
+{
+	switch (rnd_below(r, 40)) {
+	case 0:
+		return NULL;
+	case 1:
+		return page_gone;
+	case 2:
+		return page_ro;
+	case 3:
+		return (void *)(uintptr_t)(sizeof(void *) == 8 ?
+			0xffffffff81000000ULL : 0xc1000000UL);
+	case 4:
+		return page_end - rnd_below(r, 16);
+	default:
+		return good;
+	}
+}
+
+static int pick_id(struct rng *r)
+{
+	switch (rnd_below(r, 8)) {
+	case 0:
+		return (int)rnd(r);
+	case 1:
+		return -(int)rnd_below(r, 3);
+	case 2: {
+		/* a live id with a wrong sequence: stale */
+		int id = sh->ids[rnd_below(r, MAX_IDS)];
+
+		return id + (1 << 15);
+	}
+	default:
+		return __atomic_load_n(&sh->ids[rnd_below(r, MAX_IDS)],
+				       __ATOMIC_RELAXED);
+	}
+}
+
+static int pick_flags(struct rng *r)
+{
+	static const int bits[] = {
+		IPC_CREAT, IPC_EXCL, IPC_NOWAIT, MSG_NOERROR, MSG_EXCEPT,
+		MSG_COPY, 0600, 0666, 0400, 0200, 0044,
+	};
+	int f = 0, i, n = rnd_below(r, 4);
+
+	for (i = 0; i < n; i++)
+		f |= bits[rnd_below(r, sizeof(bits) / sizeof(bits[0]))];
+	if (rnd_below(r, 16) == 0)
+		f = (int)rnd(r);
+	/* Mostly non-blocking; the timer cuts the rest short. */
+	if (rnd_below(r, 4))
+		f |= IPC_NOWAIT;
+	return f;
+}
+
+static void record(unsigned long cmd, const char *what, long ret)
+{
+	int err = errno;
+
+	__atomic_fetch_add(&sh->calls, 1, __ATOMIC_RELAXED);
+	if (ret >= 0)
+		return;
+	if (err >= 0 && err < 160)
+		__atomic_fetch_add(&sh->errnos[err], 1, __ATOMIC_RELAXED);
+	if (!allowed(cmd, err))
+		note_bad(what, ret, err);
+}
+
+static void one_call(struct rng *r, char *buf, size_t bufsz)
+{
+	unsigned long cmd;
+	long ret;
+
+	switch (rnd_below(r, 16)) {
+	case 0:
+	case 1: {
+		struct svipc_get a = {
+			.key = rnd_below(r, 4) ? 0 : 0x5a000000 + rnd_below(r, 8),
+			.flags = pick_flags(r) | (rnd_below(r, 2) ? IPC_CREAT : 0),
+		};
+
+		if (rnd_below(r, 32) == 0)
+			a.resv = rnd(r);
+		if (rnd_below(r, 32) == 0)
+			a.size = rnd(r);
+		cmd = SVIPC_IOC_MSGGET;
+		ret = ioctl(devfd, cmd, bad_ptr(r, &a));
+		record(cmd, "msgget", ret);
+		if (ret >= 0)
+			__atomic_store_n(&sh->ids[rnd_below(r, MAX_IDS)], (int)ret,
+					 __ATOMIC_RELAXED);
+		break;
+	}
+	case 2:
+	case 3:
+	case 4: {
+		struct svipc_msgsnd a = {
+			.msqid = pick_id(r),
+			.msgflg = pick_flags(r),
+			.msgsz = rnd_below(r, 4) ? rnd_below(r, 300) : rnd_below(r, bufsz),
+			.mtype_size = rnd_below(r, 8) ? sizeof(long) : (rnd_below(r, 2) ? 4 : (uint32_t)rnd(r)),
+		};
+		void *p = bad_ptr(r, buf);
+
+		if (p == buf)
+			*(long *)buf = rnd_below(r, 8) ? 1 + (long)rnd_below(r, 5) : (long)rnd(r);
+		a.msgp = (uintptr_t)p;
+		if (rnd_below(r, 64) == 0)
+			a.msgsz = rnd(r);
+		cmd = SVIPC_IOC_MSGSND;
+		ret = ioctl(devfd, cmd, bad_ptr(r, &a));
+		record(cmd, "msgsnd", ret);
+		break;
+	}
+	case 5:
+	case 6:
+	case 7: {
+		struct svipc_msgrcv a = {
+			.msqid = pick_id(r),
+			.msgflg = pick_flags(r),
+			.msgsz = rnd_below(r, 300),
+			.msgtyp = (long)rnd_below(r, 11) - 5,
+			.mtype_size = rnd_below(r, 8) ? sizeof(long) : 4,
+		};
+
+		a.msgp = (uintptr_t)bad_ptr(r, buf);
+		if (rnd_below(r, 32) == 0)
+			a.msgtyp = (long)rnd(r);
+		if (rnd_below(r, 64) == 0)
+			a.msgsz = rnd(r);
+		cmd = SVIPC_IOC_MSGRCV;
+		ret = ioctl(devfd, cmd, bad_ptr(r, &a));
+		record(cmd, "msgrcv", ret);
+		break;
+	}
+	case 8:
+	case 9:
+	case 10: {
+		static const int cmds[] = {
+			IPC_STAT, IPC_SET, IPC_RMID, IPC_INFO, MSG_INFO,
+			MSG_STAT, MSG_STAT_ANY, 99, -1,
+		};
+		struct svipc_msqid_ds ds;
+		struct svipc_ctl a = {
+			.id = pick_id(r),
+			.cmd = cmds[rnd_below(r, sizeof(cmds) / sizeof(cmds[0]))],
+		};
+
+		memset(&ds, 0, sizeof(ds));
+		ds.perm.mode = rnd_below(r, 2) ? 0666 : (uint32_t)rnd(r);
+		ds.perm.uid = rnd_below(r, 4) ? 0 : (uint32_t)rnd(r);
+		ds.perm.gid = rnd_below(r, 4) ? 0 : (uint32_t)rnd(r);
+		ds.qbytes = rnd_below(r, 2) ? rnd_below(r, 20000) : rnd(r);
+		if (a.cmd == IPC_RMID && rnd_below(r, 3))
+			a.cmd = IPC_STAT;	/* keep some queues around */
+		if (a.cmd == MSG_STAT || a.cmd == MSG_STAT_ANY)
+			a.id &= 0x7fff;
+		a.buf = (uintptr_t)bad_ptr(r, &ds);
+		if (rnd_below(r, 32) == 0)
+			a.semnum = (int)rnd(r);
+		cmd = SVIPC_IOC_MSGCTL;
+		ret = ioctl(devfd, cmd, bad_ptr(r, &a));
+		record(cmd, "msgctl", ret);
+		break;
+	}
+	case 11: {
+		struct svipc_version v = { 0 };
+
+		if (rnd_below(r, 4) == 0)
+			v.resv[1] = rnd(r);
+		cmd = SVIPC_IOC_VERSION;
+		ret = ioctl(devfd, cmd, bad_ptr(r, &v));
+		record(cmd, "version", ret);
+		break;
+	}
+	default: {
+		/* A random ioctl number, sometimes with svipc's magic. */
+		unsigned long nr = rnd(r);
+
+		if (rnd_below(r, 2))
+			nr = _IOC(rnd_below(r, 4), SVIPC_IOC_MAGIC,
+				  rnd_below(r, 0x20), rnd_below(r, 128));
+		memset(buf, (int)rnd(r), 256);
+		cmd = nr;
+		ret = ioctl(devfd, nr, bad_ptr(r, buf));
+		/* A number that happens to be a real command is fine too. */
+		if (nr == SVIPC_IOC_MSGGET || nr == SVIPC_IOC_MSGSND ||
+		    nr == SVIPC_IOC_MSGRCV || nr == SVIPC_IOC_MSGCTL ||
+		    nr == SVIPC_IOC_VERSION)
+			record(nr, "ioctl", ret < 0 && allowed(nr, errno) ? 0 : ret);
+		else
+			record(~0UL, "random ioctl", ret);
+		if (ret >= 0 && nr == SVIPC_IOC_MSGGET)
+			__atomic_store_n(&sh->ids[0], (int)ret, __ATOMIC_RELAXED);
+		break;
+	}
+	}
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+struct thread_arg {
+	unsigned long seed;
+};
+
+static void *worker_thread(void *p)
+{
+	struct thread_arg *ta = p;
+	struct rng r = { .s = ta->seed | 1 };
+	size_t bufsz = 9000;
+	char *buf = malloc(bufsz);
+	unsigned long i;
+
+	struct sigevent sev = {
+		.sigev_notify = SIGEV_THREAD_ID,
+		.sigev_signo = SIGALRM,
+	};
+	struct itimerspec its = {
+		.it_interval = { 0, 3000000 },
+		.it_value = { 0, 3000000 },
+	};
+	timer_t timer;
+
+	if (!buf)
+		return NULL;
+	/* A per-thread timer signal ends any call that blocks (EINTR). */
+	sev._sigev_un._tid = gettid();
+	if (timer_create(CLOCK_MONOTONIC, &sev, &timer) ||
+	    timer_settime(timer, 0, &its, NULL)) {
+		note_bad("timer_create", -1, errno);
+		free(buf);
+		return NULL;
+	}
+	for (i = 0; i < calls_per_thread; i++)
+		one_call(&r, buf, bufsz);
+	timer_delete(timer);
+	free(buf);
+	return NULL;
+}
+
+static void worker(int idx, int nthreads)
+{
+	pthread_t th[MAX_THREADS];
+	struct thread_arg ta[MAX_THREADS];
+	struct sigaction sa = { .sa_handler = on_alarm };
+	int i;
+
+	sigaction(SIGALRM, &sa, NULL);
+	/* Every third worker runs unprivileged: EACCES/EPERM paths. */
+	if (idx % 3 == 2 && (setresgid(1000 + idx, 1000 + idx, 1000 + idx) ||
+			     setresuid(1000 + idx, 1000 + idx, 1000 + idx)))
+		_exit(3);
+	for (i = 0; i < nthreads; i++) {
+		ta[i].seed = seed * 1000003ULL + idx * 131ULL + i;
+		pthread_create(&th[i], NULL, worker_thread, &ta[i]);
+	}
+	for (i = 0; i < nthreads; i++)
+		pthread_join(th[i], NULL);
+	_exit(0);
+}
+
+/* Forks children that sleep in svipc and kills them there. */
+static void reaper(unsigned long rounds)
+{
+	struct rng r = { .s = seed * 7 + 3 };
+	unsigned long i;
+
+	for (i = 0; i < rounds; i++) {
+		pid_t c = fork();
+
+		if (c == 0) {
+			struct { long t; char x[64]; } m;
+			int id = sh->ids[rnd_below(&r, MAX_IDS)];
+
+			if (rnd_below(&r, 2))
+				svipc_msgrcv(id, &m, sizeof(m.x), 0, 0);
+			else {
+				m.t = 1;
+				svipc_msgsnd(id, &m, sizeof(m.x), 0);
+			}
+			_exit(0);
+		}
+		if (c < 0)
+			continue;
+		usleep(rnd_below(&r, 2000));
+		kill(c, rnd_below(&r, 2) ? SIGKILL : SIGTERM);
+		waitpid(c, NULL, 0);
+	}
+	_exit(0);
+}
+
+/* Remove every queue that is left; return how many remain after. */
+static int cleanup(void)
+{
+	struct svipc_msginfo info;
+	struct svipc_msqid_ds ds;
+	struct svipc_ctl a;
+	int max, i;
+
+	memset(&a, 0, sizeof(a));
+	a.cmd = IPC_INFO;
+	a.buf = (uintptr_t)&info;
+	max = ioctl(devfd, SVIPC_IOC_MSGCTL, &a);
+	for (i = 0; i <= max && i < 32768; i++) {
+		memset(&a, 0, sizeof(a));
+		a.id = i;
+		a.cmd = MSG_STAT_ANY;
+		a.buf = (uintptr_t)&ds;
+		int id = ioctl(devfd, SVIPC_IOC_MSGCTL, &a);
+
+		if (id < 0)
+			continue;
+		memset(&a, 0, sizeof(a));
+		a.id = id;
+		a.cmd = IPC_RMID;
+		if (ioctl(devfd, SVIPC_IOC_MSGCTL, &a))
+			note_bad("cleanup rmid", -1, errno);
+	}
+	memset(&a, 0, sizeof(a));
+	a.cmd = MSG_INFO;
+	a.buf = (uintptr_t)&info;
+	if (ioctl(devfd, SVIPC_IOC_MSGCTL, &a) < 0)
+		return -1;
+	return info.msgpool + (info.msgmap ? 1 : 0) + (info.msgtql ? 1 : 0);
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long calls = 100000;
+	int procs = 4, threads = 2, opt, i, left, failed = 0;
+	long pg = sysconf(_SC_PAGESIZE);
+	pid_t pids[MAX_PROCS + 1];
+	char *m;
+
+	while ((opt = getopt(argc, argv, "s:n:p:t:")) != -1) {
+		switch (opt) {
+		case 's': seed = strtoul(optarg, NULL, 0); break;
+		case 'n': calls = strtoul(optarg, NULL, 0); break;
+		case 'p': procs = atoi(optarg); break;
+		case 't': threads = atoi(optarg); break;
+		default:
+			fprintf(stderr, "usage: %s [-s seed] [-n calls] [-p procs] [-t threads]\n", argv[0]);
+			return 2;
+		}
+	}
+	if (procs < 1 || procs > MAX_PROCS || threads < 1 || threads > MAX_THREADS)
+		return 2;
+	printf("TAP version 13\n1..1\n");
+	printf("# svipc-fuzz: seed %lu, %lu calls, %d processes x %d threads\n",
+	       seed, calls, procs, threads);
+	fflush(stdout);
+
+	devfd = svipc_fd();
+	if (devfd < 0) {
+		printf("not ok 1 fuzz # no device: %s\n", strerror(errno));
+		return 1;
+	}
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	m = mmap(NULL, 4 * pg, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED || m == MAP_FAILED)
+		return 1;
+	memset(sh->ids, 0xff, sizeof(sh->ids));
+	page_ro = m;
+	mprotect(page_ro, pg, PROT_READ);
+	page_end = m + 2 * pg - 1;
+	page_gone = m + 2 * pg;
+	munmap(page_gone, 2 * pg);
+
+	calls_per_thread = calls / (procs * threads) + 1;
+	for (i = 0; i < procs; i++) {
+		pids[i] = fork();
+		if (pids[i] == 0)
+			worker(i, threads);
+	}
+	pids[procs] = fork();
+	if (pids[procs] == 0)
+		reaper(calls / 2000 + 1);
+	for (i = 0; i <= procs; i++) {
+		int st;
+
+		if (waitpid(pids[i], &st, 0) != pids[i] ||
+		    !WIFEXITED(st) || WEXITSTATUS(st)) {
+			printf("# worker %d ended with status 0x%x\n", i, st);
+			failed = 1;
+		}
+	}
+
+	left = cleanup();
+	printf("# %lu calls made; errnos:", sh->calls);
+	for (i = 0; i < 160; i++)
+		if (sh->errnos[i])
+			printf(" %s=%lu", strerrorname_np(i) ? strerrorname_np(i) : "?",
+			       sh->errnos[i]);
+	printf("\n");
+	if (sh->bad) {
+		printf("# %lu unexpected results, first: %s\n", sh->bad, sh->bad_msg);
+		failed = 1;
+	}
+	if (left) {
+		printf("# %d queues, messages or bytes still accounted after cleanup\n", left);
+		failed = 1;
+	}
+	printf("%s 1 fuzz\n", failed ? "not ok" : "ok");
+	return failed;
+}
