@@ -3,6 +3,7 @@
 #define SVIPC_LIB_INTERNAL_H
 
 #include <stdint.h>
+#include <sys/types.h>
 #include <sys/ioctl.h>
 
 /* ioctl on the process's device descriptor; -1 + errno on failure. */
@@ -11,6 +12,15 @@ long svipc_call(unsigned long cmd, void *arg);
 static inline uint64_t svipc_ptr(const void *p)
 {
 	return (uint64_t)(uintptr_t)p;
+}
+
+/*
+ * A size_t as the kernel's native call sees it: signed, so that on a
+ * 32-bit caller sizes from 2^31 up are negative (EINVAL), as natively.
+ */
+static inline uint64_t svipc_size(size_t n)
+{
+	return (uint64_t)(int64_t)(ssize_t)n;
 }
 
 #endif

@@ -47,7 +47,7 @@ int svipc_msgsnd(int msqid, const void *msgp, size_t msgsz, int msgflg)
 		.msqid = msqid,
 		.msgflg = msgflg,
 		.msgp = svipc_ptr(msgp),
-		.msgsz = msgsz,
+		.msgsz = svipc_size(msgsz),
 		.mtype_size = sizeof(long),
 	};
 
@@ -61,7 +61,7 @@ ssize_t svipc_msgrcv(int msqid, void *msgp, size_t msgsz, long msgtyp,
 		.msqid = msqid,
 		.msgflg = msgflg,
 		.msgp = svipc_ptr(msgp),
-		.msgsz = msgsz,
+		.msgsz = svipc_size(msgsz),
 		.msgtyp = msgtyp,
 		.mtype_size = sizeof(long),
 	};

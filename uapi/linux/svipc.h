@@ -6,7 +6,8 @@
  *
  * Every structure here has the same layout for 32- and 64-bit callers:
  * fixed-width fields only, user addresses carried as __u64, explicit
- * padding.  Fields named resv or pad must be zero, otherwise the ioctl
+ * padding, and 64-bit fields declared 8-byte aligned (i386 aligns a plain
+ * __u64 in a structure to 4 bytes only).  Fields named resv or pad must be zero, otherwise the ioctl
  * fails with EINVAL.
  *
  * The IPC flag words (msgflg, cmd, ...) keep the native system calls'
@@ -35,7 +36,7 @@
 struct svipc_version {
 	__u32 abi_version;	/* out: SVIPC_ABI_VERSION */
 	__u32 kinds;		/* out: SVIPC_KIND_* bits this module serves */
-	__u64 resv[2];		/* must be zero */
+	__aligned_u64 resv[2];		/* must be zero */
 };
 
 #define SVIPC_KIND_MSG		0x1U
@@ -46,8 +47,8 @@ struct svipc_version {
 struct svipc_get {
 	__s32 key;		/* key_t; 0 is IPC_PRIVATE */
 	__s32 flags;		/* IPC_CREAT, IPC_EXCL, permission bits */
-	__u64 size;		/* semget: nsems, shmget: bytes; msgget: 0 */
-	__u64 resv;		/* must be zero */
+	__aligned_u64 size;		/* semget: nsems, shmget: bytes; msgget: 0 */
+	__aligned_u64 resv;		/* must be zero */
 };
 
 /*
@@ -59,8 +60,8 @@ struct svipc_get {
 struct svipc_msgsnd {
 	__s32 msqid;
 	__s32 msgflg;
-	__u64 msgp;		/* user address of struct msgbuf */
-	__u64 msgsz;		/* size_t: bytes of text */
+	__aligned_u64 msgp;		/* user address of struct msgbuf */
+	__aligned_u64 msgsz;		/* size_t: bytes of text */
 	__u32 mtype_size;	/* 4 or 8 */
 	__u32 resv;		/* must be zero */
 };
@@ -69,9 +70,9 @@ struct svipc_msgsnd {
 struct svipc_msgrcv {
 	__s32 msqid;
 	__s32 msgflg;
-	__u64 msgp;		/* user address of struct msgbuf */
-	__u64 msgsz;		/* size_t: room for text */
-	__s64 msgtyp;		/* C long */
+	__aligned_u64 msgp;		/* user address of struct msgbuf */
+	__aligned_u64 msgsz;		/* size_t: room for text */
+	__aligned_s64 msgtyp;		/* C long */
 	__u32 mtype_size;	/* 4 or 8 */
 	__u32 resv;		/* must be zero */
 };
@@ -80,7 +81,7 @@ struct svipc_msgrcv {
 struct svipc_ctl {
 	__s32 id;
 	__s32 cmd;		/* IPC_STAT, IPC_SET, ..., without IPC_64 */
-	__u64 buf;		/* user address of the command's structure */
+	__aligned_u64 buf;		/* user address of the command's structure */
 	__s32 semnum;		/* semctl only, 0 otherwise */
 	__u32 resv;		/* must be zero */
 };
@@ -94,22 +95,22 @@ struct svipc_ipc_perm {
 	__u32 mode;
 	__u16 seq;
 	__u16 pad;
-	__u64 unused1;
-	__u64 unused2;
+	__aligned_u64 unused1;
+	__aligned_u64 unused2;
 };
 
 struct svipc_msqid_ds {
 	struct svipc_ipc_perm perm;
-	__s64 stime;
-	__s64 rtime;
-	__s64 ctime;
-	__u64 cbytes;
-	__u64 qnum;
-	__u64 qbytes;
+	__aligned_s64 stime;
+	__aligned_s64 rtime;
+	__aligned_s64 ctime;
+	__aligned_u64 cbytes;
+	__aligned_u64 qnum;
+	__aligned_u64 qbytes;
 	__s32 lspid;
 	__s32 lrpid;
-	__u64 unused4;
-	__u64 unused5;
+	__aligned_u64 unused4;
+	__aligned_u64 unused5;
 };
 
 struct svipc_msginfo {
