@@ -7,8 +7,8 @@
  * Every structure here has the same layout for 32- and 64-bit callers:
  * fixed-width fields only, user addresses carried as __u64, explicit
  * padding, and 64-bit fields declared 8-byte aligned (i386 aligns a plain
- * __u64 in a structure to 4 bytes only).  Fields named resv or pad must be zero, otherwise the ioctl
- * fails with EINVAL.
+ * __u64 in a structure to 4 bytes only).  Fields named resv or pad must
+ * be zero, otherwise the ioctl fails with EINVAL.
  *
  * The IPC flag words (msgflg, cmd, ...) keep the native system calls'
  * meaning: bits the native call ignores are ignored here too, because
