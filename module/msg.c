@@ -140,10 +140,8 @@ static void msq_free_rcu(struct rcu_head *head)
 	kfree(q);
 }
 
-static void msq_update_pid(struct pid **slot)
+static void msq_set_pid(struct pid **slot, struct pid *pid)
 {
-	struct pid *pid = task_tgid(current);
-
 	if (*slot != pid) {
 		put_pid(*slot);
 		*slot = get_pid(pid);
@@ -267,7 +265,8 @@ static bool msg_pipelined_send(struct svipc_msq *q, struct svipc_msg *msg,
 			smp_store_release(&r->msg, ERR_PTR(-E2BIG));
 			continue;
 		}
-		msq_update_pid(&q->lrpid);
+		/* As native: the receiving thread's pid on this path. */
+		msq_set_pid(&q->lrpid, task_pid(r->task));
 		q->rtime = ktime_get_real_seconds();
 		/* MSG_BARRIER */
 		smp_store_release(&r->msg, msg);
@@ -340,7 +339,7 @@ static long svipc_do_msgsnd(int msqid, long mtype, const void __user *text,
 			goto out_unlock;
 	}
 
-	msq_update_pid(&q->lspid);
+	msq_set_pid(&q->lspid, task_tgid(current));
 	q->stime = ktime_get_real_seconds();
 	if (!msg_pipelined_send(q, msg, &wq)) {
 		list_add_tail(&msg->list, &q->messages);
@@ -459,7 +458,7 @@ static void msg_take(struct svipc_msq *q, struct svipc_msg *msg,
 	q->qnum--;
 	q->cbytes -= msg->size;
 	q->rtime = ktime_get_real_seconds();
-	msq_update_pid(&q->lrpid);
+	msq_set_pid(&q->lrpid, task_tgid(current));
 	percpu_counter_sub(&msg_bytes, msg->size);
 	percpu_counter_dec(&msg_hdrs);
 	msg_wake_senders(q, wq, false);
