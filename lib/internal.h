@@ -2,6 +2,7 @@
 #ifndef SVIPC_LIB_INTERNAL_H
 #define SVIPC_LIB_INTERNAL_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <sys/ioctl.h>
@@ -22,5 +23,10 @@ static inline uint64_t svipc_size(size_t n)
 {
 	return (uint64_t)(int64_t)(ssize_t)n;
 }
+
+/* Does glibc's field sit where the ABI's does, with the same size? */
+#define SVIPC_SAME_FIELD(a, fa, b, fb) \
+	(offsetof(a, fa) == offsetof(b, fb) && \
+	 sizeof(((a *)0)->fa) == sizeof(((b *)0)->fb))
 
 #endif

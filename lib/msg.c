@@ -14,25 +14,21 @@
  * goes to the kernel untouched, so a bad pointer gives EFAULT as natively.
  * Elsewhere the library converts.
  */
-#define SAME_FIELD(a, fa, b, fb) \
-	(offsetof(a, fa) == offsetof(b, fb) && \
-	 sizeof(((a *)0)->fa) == sizeof(((b *)0)->fb))
-
 #define MSQID_DS_IS_ABI \
 	(sizeof(struct msqid_ds) == sizeof(struct svipc_msqid_ds) && \
-	 SAME_FIELD(struct msqid_ds, msg_perm.__key, struct svipc_msqid_ds, perm.key) && \
-	 SAME_FIELD(struct msqid_ds, msg_perm.mode, struct svipc_msqid_ds, perm.mode) && \
-	 SAME_FIELD(struct msqid_ds, msg_perm.__seq, struct svipc_msqid_ds, perm.seq) && \
-	 SAME_FIELD(struct msqid_ds, msg_stime, struct svipc_msqid_ds, stime) && \
-	 SAME_FIELD(struct msqid_ds, msg_ctime, struct svipc_msqid_ds, ctime) && \
-	 SAME_FIELD(struct msqid_ds, __msg_cbytes, struct svipc_msqid_ds, cbytes) && \
-	 SAME_FIELD(struct msqid_ds, msg_qbytes, struct svipc_msqid_ds, qbytes) && \
-	 SAME_FIELD(struct msqid_ds, msg_lrpid, struct svipc_msqid_ds, lrpid))
+	 SVIPC_SAME_FIELD(struct msqid_ds, msg_perm.__key, struct svipc_msqid_ds, perm.key) && \
+	 SVIPC_SAME_FIELD(struct msqid_ds, msg_perm.mode, struct svipc_msqid_ds, perm.mode) && \
+	 SVIPC_SAME_FIELD(struct msqid_ds, msg_perm.__seq, struct svipc_msqid_ds, perm.seq) && \
+	 SVIPC_SAME_FIELD(struct msqid_ds, msg_stime, struct svipc_msqid_ds, stime) && \
+	 SVIPC_SAME_FIELD(struct msqid_ds, msg_ctime, struct svipc_msqid_ds, ctime) && \
+	 SVIPC_SAME_FIELD(struct msqid_ds, __msg_cbytes, struct svipc_msqid_ds, cbytes) && \
+	 SVIPC_SAME_FIELD(struct msqid_ds, msg_qbytes, struct svipc_msqid_ds, qbytes) && \
+	 SVIPC_SAME_FIELD(struct msqid_ds, msg_lrpid, struct svipc_msqid_ds, lrpid))
 
 #define MSGINFO_IS_ABI \
 	(sizeof(struct msginfo) == sizeof(struct svipc_msginfo) && \
-	 SAME_FIELD(struct msginfo, msgtql, struct svipc_msginfo, msgtql) && \
-	 SAME_FIELD(struct msginfo, msgseg, struct svipc_msginfo, msgseg))
+	 SVIPC_SAME_FIELD(struct msginfo, msgtql, struct svipc_msginfo, msgtql) && \
+	 SVIPC_SAME_FIELD(struct msginfo, msgseg, struct svipc_msginfo, msgseg))
 
 int svipc_msgget(key_t key, int msgflg)
 {

@@ -15,6 +15,8 @@
 #include <sys/types.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
+#include <sys/sem.h>
+#include <time.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -25,6 +27,13 @@ int svipc_msgsnd(int msqid, const void *msgp, size_t msgsz, int msgflg);
 ssize_t svipc_msgrcv(int msqid, void *msgp, size_t msgsz, long msgtyp,
 		     int msgflg);
 int svipc_msgctl(int msqid, int cmd, struct msqid_ds *buf);
+
+int svipc_semget(key_t key, int nsems, int semflg);
+int svipc_semop(int semid, struct sembuf *sops, size_t nsops);
+int svipc_semtimedop(int semid, struct sembuf *sops, size_t nsops,
+		     const struct timespec *timeout);
+/* The fourth argument is the caller's union semun, as for glibc. */
+int svipc_semctl(int semid, int semnum, int cmd, ...);
 
 /*
  * The descriptor of /dev/svipc this process uses, opened on first use

@@ -19,10 +19,11 @@
  * a value); errors are -1 with errno set, with the errno the native call
  * gives.  Unknown ioctl numbers fail with ENOTTY.
  *
- * The status structures (svipc_msqid_ds, svipc_msginfo, svipc_ipc_perm)
- * are laid out like the x86-64 kernel's msqid64_ds and msginfo, so a
- * 64-bit library can pass a caller's struct msqid_ds straight through;
- * times are 64-bit on every architecture.
+ * The status structures (svipc_msqid_ds, svipc_semid_ds, svipc_msginfo,
+ * svipc_seminfo, svipc_ipc_perm) are laid out like the x86-64 kernel's
+ * msqid64_ds, semid64_ds, msginfo and seminfo, so a 64-bit library can
+ * pass a caller's structures straight through; times are 64-bit on every
+ * architecture.
  */
 #ifndef _UAPI_LINUX_SVIPC_H
 #define _UAPI_LINUX_SVIPC_H
@@ -125,6 +126,56 @@ struct svipc_msginfo {
 	__u16 pad;
 };
 
+/* struct sembuf: the same 6 bytes for every caller. */
+struct svipc_sembuf {
+	__u16 sem_num;
+	__s16 sem_op;
+	__s16 sem_flg;
+};
+
+struct svipc_timespec {
+	__aligned_s64 tv_sec;
+	__aligned_s64 tv_nsec;
+};
+
+/* semop and semtimedop. */
+struct svipc_semop {
+	__s32 semid;
+	__u32 nsops;
+	__aligned_u64 sops;	/* user address of struct svipc_sembuf[nsops] */
+	__aligned_u64 timeout;	/* user address of svipc_timespec, 0: none */
+	__aligned_u64 resv;	/* must be zero */
+};
+
+/*
+ * semctl: struct svipc_ctl with semnum; buf is the union semun argument:
+ * the value for SETVAL, otherwise the user address of a svipc_semid_ds,
+ * a __u16 array (GETALL, SETALL) or a svipc_seminfo.
+ */
+struct svipc_semid_ds {
+	struct svipc_ipc_perm perm;
+	__aligned_s64 otime;
+	__aligned_u64 unused1;
+	__aligned_s64 ctime;
+	__aligned_u64 unused2;
+	__aligned_u64 nsems;
+	__aligned_u64 unused3;
+	__aligned_u64 unused4;
+};
+
+struct svipc_seminfo {
+	__s32 semmap;
+	__s32 semmni;
+	__s32 semmns;
+	__s32 semmnu;
+	__s32 semmsl;
+	__s32 semopm;
+	__s32 semume;
+	__s32 semusz;
+	__s32 semvmx;
+	__s32 semaem;
+};
+
 #define SVIPC_IOC_MAGIC		0xE5
 
 #define SVIPC_IOC_VERSION	_IOR(SVIPC_IOC_MAGIC, 0x00, struct svipc_version)
@@ -132,5 +183,8 @@ struct svipc_msginfo {
 #define SVIPC_IOC_MSGSND	_IOW(SVIPC_IOC_MAGIC, 0x11, struct svipc_msgsnd)
 #define SVIPC_IOC_MSGRCV	_IOW(SVIPC_IOC_MAGIC, 0x12, struct svipc_msgrcv)
 #define SVIPC_IOC_MSGCTL	_IOW(SVIPC_IOC_MAGIC, 0x13, struct svipc_ctl)
+#define SVIPC_IOC_SEMGET	_IOW(SVIPC_IOC_MAGIC, 0x20, struct svipc_get)
+#define SVIPC_IOC_SEMOP		_IOW(SVIPC_IOC_MAGIC, 0x21, struct svipc_semop)
+#define SVIPC_IOC_SEMCTL	_IOW(SVIPC_IOC_MAGIC, 0x22, struct svipc_ctl)
 
 #endif /* _UAPI_LINUX_SVIPC_H */
