@@ -9,6 +9,8 @@
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
 #include <linux/msg.h>
+#include <linux/sem.h>
+#include <linux/spinlock.h>
 #include <linux/sysfs.h>
 
 #include "limits.h"
@@ -17,6 +19,11 @@
 struct svipc_limit svipc_msgmax = { MSGMAX, 0, INT_MAX };
 struct svipc_limit svipc_msgmnb = { MSGMNB, 0, INT_MAX };
 struct svipc_limit svipc_msgmni = { MSGMNI, 0, SVIPC_MNI };
+/* The four of kernel.sem: any int is taken, but semmni must fit. */
+struct svipc_limit svipc_semmsl = { SEMMSL, INT_MIN, INT_MAX };
+struct svipc_limit svipc_semmns = { SEMMNS, INT_MIN, INT_MAX };
+struct svipc_limit svipc_semopm = { SEMOPM, INT_MIN, INT_MAX };
+struct svipc_limit svipc_semmni = { SEMMNI, 0, SVIPC_MNI };
 
 static int svipc_limit_set(const char *val, const struct kernel_param *kp)
 {
@@ -46,3 +53,55 @@ module_param_cb(msgmnb, &svipc_limit_ops, &svipc_msgmnb, 0644);
 MODULE_PARM_DESC(msgmnb, "default msg_qbytes of a new queue (default 16384)");
 module_param_cb(msgmni, &svipc_limit_ops, &svipc_msgmni, 0644);
 MODULE_PARM_DESC(msgmni, "most message queues (default 32000, at most 32768)");
+
+static struct svipc_limit *const svipc_sem_limits[] = {
+	&svipc_semmsl, &svipc_semmns, &svipc_semopm, &svipc_semmni,
+};
+
+/* Serialises writers of "sem", so that its four values change together. */
+static DEFINE_SPINLOCK(svipc_sem_param_lock);
+
+/*
+ * "SEMMSL SEMMNS SEMOPM SEMMNI", like the kernel.sem sysctl: one to four
+ * integers; a malformed value is EINVAL; semmni outside [0, 32768] is
+ * ERANGE and changes nothing.
+ */
+static int svipc_sem_param_set(const char *val, const struct kernel_param *kp)
+{
+	int v[ARRAY_SIZE(svipc_sem_limits)], n = 0, i;
+	char buf[96], *p = buf, *tok;
+
+	if (strscpy(buf, val, sizeof(buf)) < 0)
+		return -EINVAL;
+	while ((tok = strsep(&p, " \t\n")) != NULL) {
+		if (!*tok)
+			continue;
+		if (n == ARRAY_SIZE(v) || kstrtoint(tok, 0, &v[n]))
+			return -EINVAL;
+		n++;
+	}
+	if (!n)
+		return -EINVAL;
+	if (n == ARRAY_SIZE(v) && (v[3] < svipc_semmni.min || v[3] > svipc_semmni.max))
+		return -ERANGE;
+	spin_lock(&svipc_sem_param_lock);
+	for (i = 0; i < n; i++)
+		WRITE_ONCE(svipc_sem_limits[i]->val, v[i]);
+	spin_unlock(&svipc_sem_param_lock);
+	return 0;
+}
+
+static int svipc_sem_param_show(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\t%d\t%d\t%d\n",
+			  svipc_limit_get(&svipc_semmsl), svipc_limit_get(&svipc_semmns),
+			  svipc_limit_get(&svipc_semopm), svipc_limit_get(&svipc_semmni));
+}
+
+static const struct kernel_param_ops svipc_sem_param_ops = {
+	.set = svipc_sem_param_set,
+	.get = svipc_sem_param_show,
+};
+
+module_param_cb(sem, &svipc_sem_param_ops, NULL, 0644);
+MODULE_PARM_DESC(sem, "\"SEMMSL SEMMNS SEMOPM SEMMNI\" (default \"32000 1024000000 500 32000\")");

@@ -18,6 +18,10 @@ struct svipc_limit {
 extern struct svipc_limit svipc_msgmax;
 extern struct svipc_limit svipc_msgmnb;
 extern struct svipc_limit svipc_msgmni;
+extern struct svipc_limit svipc_semmsl;
+extern struct svipc_limit svipc_semmns;
+extern struct svipc_limit svipc_semopm;
+extern struct svipc_limit svipc_semmni;
 
 static inline int svipc_limit_get(const struct svipc_limit *l)
 {

@@ -30,7 +30,7 @@ static long svipc_version_ioctl(struct svipc_version __user *uarg)
 	if (v.abi_version || v.kinds || v.resv[0] || v.resv[1])
 		return -EINVAL;
 	v.abi_version = SVIPC_ABI_VERSION;
-	v.kinds = SVIPC_KIND_MSG;
+	v.kinds = SVIPC_KIND_MSG | SVIPC_KIND_SEM;
 	return copy_to_user(uarg, &v, sizeof(v)) ? -EFAULT : 0;
 }
 
@@ -60,6 +60,12 @@ static long svipc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return svipc_msgrcv_ioctl(uarg);
 	case SVIPC_IOC_MSGCTL:
 		return svipc_msgctl_ioctl(uarg);
+	case SVIPC_IOC_SEMGET:
+		return svipc_semget_ioctl(uarg);
+	case SVIPC_IOC_SEMOP:
+		return svipc_semop_ioctl(uarg);
+	case SVIPC_IOC_SEMCTL:
+		return svipc_semctl_ioctl(uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -87,11 +93,16 @@ static int __init svipc_init(void)
 	err = svipc_msg_init();
 	if (err)
 		return err;
-	err = misc_register(&svipc_dev);
+	err = svipc_sem_init();
 	if (err)
 		goto out_msg;
+	err = misc_register(&svipc_dev);
+	if (err)
+		goto out_sem;
 	return 0;
 
+out_sem:
+	svipc_sem_exit();
 out_msg:
 	svipc_msg_exit();
 	return err;
@@ -100,6 +111,8 @@ out_msg:
 static void __exit svipc_exit(void)
 {
 	misc_deregister(&svipc_dev);
+	/* Unregisters the exit probe and waits for running probes. */
+	svipc_sem_exit();
 	/* Removed objects are freed by RCU callbacks in this module. */
 	rcu_barrier();
 	svipc_msg_exit();

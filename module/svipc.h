@@ -12,4 +12,10 @@ long svipc_msgsnd_ioctl(struct svipc_msgsnd __user *uarg);
 long svipc_msgrcv_ioctl(struct svipc_msgrcv __user *uarg);
 long svipc_msgctl_ioctl(struct svipc_ctl __user *uarg);
 
+int svipc_sem_init(void);
+void svipc_sem_exit(void);
+long svipc_semget_ioctl(struct svipc_get __user *uarg);
+long svipc_semop_ioctl(struct svipc_semop __user *uarg);
+long svipc_semctl_ioctl(struct svipc_ctl __user *uarg);
+
 #endif /* SVIPC_SVIPC_H */

@@ -288,6 +288,9 @@ static const struct {
 	{ SVIPC_IOC_MSGSND },
 	{ SVIPC_IOC_MSGRCV },
 	{ SVIPC_IOC_MSGCTL },
+	{ SVIPC_IOC_SEMGET },
+	{ SVIPC_IOC_SEMOP },
+	{ SVIPC_IOC_SEMCTL },
 };
 
 #define N_IOCTLS (sizeof(all_ioctls) / sizeof(all_ioctls[0]))
@@ -494,7 +497,7 @@ TEST_F(abi, unknown_ioctl_magic_is_enotty)
 TEST_F(abi, unknown_ioctl_number_is_enotty)
 {
 	static const unsigned char nrs[] = {
-		0x01, 0x02, 0x0f, 0x14, 0x15, 0x20, 0x21, 0x30, 0xff,
+		0x01, 0x02, 0x0f, 0x14, 0x15, 0x23, 0x2f, 0x3f, 0xff,
 	};
 	static const unsigned int sizes[] = { 0, 8, 24, 32, 40 };
 	static const unsigned int dirs[] = {
