@@ -45,6 +45,7 @@
 /* Shared by all workers (MAP_SHARED): ids seen, counters, verdict. */
 struct shared {
 	int ids[MAX_IDS];
+	int semids[MAX_IDS];
 	unsigned long calls;
 	unsigned long errnos[160];
 	unsigned long bad;
@@ -104,6 +105,19 @@ static int allowed(unsigned long cmd, int err)
 	case SVIPC_IOC_MSGCTL:
 		return err == EINVAL || err == EACCES || err == EPERM ||
 		       err == EFAULT || err == EIDRM;
+	case SVIPC_IOC_SEMGET:
+		return err == ENOENT || err == EEXIST || err == EACCES ||
+		       err == ENOSPC || err == ENOMEM || err == EINVAL ||
+		       err == EFAULT;
+	case SVIPC_IOC_SEMOP:
+		return err == E2BIG || err == EINVAL || err == EFBIG ||
+		       err == EACCES || err == EIDRM || err == EAGAIN ||
+		       err == ERANGE || err == EINTR || err == ENOMEM ||
+		       err == EFAULT;
+	case SVIPC_IOC_SEMCTL:
+		return err == EINVAL || err == EACCES || err == EPERM ||
+		       err == ERANGE || err == EIDRM || err == EFAULT ||
+		       err == ENOMEM;
 	case SVIPC_IOC_VERSION:
 		return err == EINVAL || err == EFAULT;
 	default:
@@ -150,6 +164,111 @@ static int pick_id(struct rng *r)
 	}
 }
 
+static int pick_flags(struct rng *r);
+static void record(unsigned long cmd, const char *what, long ret);
+
+static int pick_semid(struct rng *r)
+{
+	int id = __atomic_load_n(&sh->semids[rnd_below(r, MAX_IDS)],
+				 __ATOMIC_RELAXED);
+
+	switch (rnd_below(r, 8)) {
+	case 0:
+		return (int)rnd(r);
+	case 1:
+		return id + (1 << 15);
+	default:
+		return id;
+	}
+}
+
+static void sem_call(struct rng *r, char *buf)
+{
+	struct svipc_sembuf sops[8];
+	struct svipc_timespec ts;
+	unsigned long cmd;
+	long ret;
+
+	switch (rnd_below(r, 3)) {
+	case 0: {
+		struct svipc_get a = {
+			.key = rnd_below(r, 4) ? 0 : 0x5b000000 + rnd_below(r, 8),
+			.flags = pick_flags(r) | (rnd_below(r, 2) ? IPC_CREAT : 0),
+			.size = rnd_below(r, 16) ? rnd_below(r, 6) : rnd(r),
+		};
+
+		cmd = SVIPC_IOC_SEMGET;
+		ret = ioctl(devfd, cmd, bad_ptr(r, &a));
+		record(cmd, "semget", ret);
+		if (ret >= 0)
+			__atomic_store_n(&sh->semids[rnd_below(r, MAX_IDS)],
+					 (int)ret, __ATOMIC_RELAXED);
+		break;
+	}
+	case 1: {
+		struct svipc_semop a = {
+			.semid = pick_semid(r),
+			.nsops = rnd_below(r, 16) ? 1 + rnd_below(r, 8) : (uint32_t)rnd(r),
+		};
+		unsigned int i;
+
+		for (i = 0; i < 8; i++) {
+			static const short fl[] = { 0, SEM_UNDO, IPC_NOWAIT,
+						    SEM_UNDO | IPC_NOWAIT };
+
+			sops[i].sem_num = rnd_below(r, 8) ? rnd_below(r, 5) : (uint16_t)rnd(r);
+			sops[i].sem_op = rnd_below(r, 8) ? (short)rnd_below(r, 7) - 3 : (short)rnd(r);
+			sops[i].sem_flg = fl[rnd_below(r, 4)];
+		}
+		a.sops = (uintptr_t)bad_ptr(r, sops);
+		if (rnd_below(r, 4) == 0) {
+			ts.tv_sec = rnd_below(r, 16) ? 0 : (int64_t)rnd(r) % 3;
+			ts.tv_nsec = rnd_below(r, 16) ? (int64_t)rnd_below(r, 2000000) : (int64_t)rnd(r);
+			a.timeout = (uintptr_t)bad_ptr(r, &ts);
+		}
+		cmd = SVIPC_IOC_SEMOP;
+		ret = ioctl(devfd, cmd, bad_ptr(r, &a));
+		record(cmd, "semop", ret);
+		break;
+	}
+	default: {
+		static const int cmds[] = {
+			IPC_STAT, IPC_SET, IPC_RMID, IPC_INFO, SEM_INFO, SEM_STAT,
+			SEM_STAT_ANY, GETVAL, SETVAL, GETALL, SETALL, GETPID,
+			GETNCNT, GETZCNT, 99, -1,
+		};
+		struct svipc_semid_ds ds;
+		struct svipc_ctl a = {
+			.id = pick_semid(r),
+			.cmd = cmds[rnd_below(r, sizeof(cmds) / sizeof(cmds[0]))],
+			.semnum = rnd_below(r, 8) ? (int)rnd_below(r, 6) : (int)rnd(r),
+		};
+
+		memset(&ds, 0, sizeof(ds));
+		ds.perm.mode = rnd_below(r, 2) ? 0666 : (uint32_t)rnd(r);
+		if (a.cmd == IPC_RMID && rnd_below(r, 3))
+			a.cmd = GETALL;
+		if (a.cmd == SEM_STAT || a.cmd == SEM_STAT_ANY)
+			a.id &= 0x7fff;
+		if (a.cmd == SETVAL) {
+			a.buf = rnd_below(r, 8) ? rnd_below(r, 5) : rnd(r);
+		} else if (a.cmd == GETALL || a.cmd == SETALL) {
+			unsigned int i;
+
+			for (i = 0; i < 64; i++)
+				((uint16_t *)buf)[i] = rnd_below(r, 8) ? rnd_below(r, 4) : (uint16_t)rnd(r);
+			a.buf = (uintptr_t)bad_ptr(r, buf);
+		} else {
+			a.buf = (uintptr_t)bad_ptr(r, &ds);
+		}
+		cmd = SVIPC_IOC_SEMCTL;
+		ret = ioctl(devfd, cmd, bad_ptr(r, &a));
+		record(cmd, "semctl", ret);
+		break;
+	}
+	}
+}
+
 static int pick_flags(struct rng *r)
 {
 	static const int bits[] = {
@@ -186,7 +305,15 @@ static void one_call(struct rng *r, char *buf, size_t bufsz)
 	unsigned long cmd;
 	long ret;
 
-	switch (rnd_below(r, 16)) {
+	switch (rnd_below(r, 22)) {
+	case 16:
+	case 17:
+	case 18:
+	case 19:
+	case 20:
+	case 21:
+		sem_call(r, buf);
+		break;
 	case 0:
 	case 1: {
 		struct svipc_get a = {
@@ -301,12 +428,15 @@ static void one_call(struct rng *r, char *buf, size_t bufsz)
 		/* A number that happens to be a real command is fine too. */
 		if (nr == SVIPC_IOC_MSGGET || nr == SVIPC_IOC_MSGSND ||
 		    nr == SVIPC_IOC_MSGRCV || nr == SVIPC_IOC_MSGCTL ||
-		    nr == SVIPC_IOC_VERSION)
+		    nr == SVIPC_IOC_SEMGET || nr == SVIPC_IOC_SEMOP ||
+		    nr == SVIPC_IOC_SEMCTL || nr == SVIPC_IOC_VERSION)
 			record(nr, "ioctl", ret < 0 && allowed(nr, errno) ? 0 : ret);
 		else
 			record(~0UL, "random ioctl", ret);
 		if (ret >= 0 && nr == SVIPC_IOC_MSGGET)
 			__atomic_store_n(&sh->ids[0], (int)ret, __ATOMIC_RELAXED);
+		if (ret >= 0 && nr == SVIPC_IOC_SEMGET)
+			__atomic_store_n(&sh->semids[0], (int)ret, __ATOMIC_RELAXED);
 		break;
 	}
 	}
@@ -390,11 +520,23 @@ static void reaper(unsigned long rounds)
 			struct { long t; char x[64]; } m;
 			int id = sh->ids[rnd_below(&r, MAX_IDS)];
 
-			if (rnd_below(&r, 2))
+			int semid = sh->semids[rnd_below(&r, MAX_IDS)];
+			struct sembuf up = { 0, 1, SEM_UNDO };
+			struct sembuf down[2] = { { 0, -1, SEM_UNDO }, { 1, -2, SEM_UNDO } };
+
+			/* Exits (or dies) with undo entries, often mid-call. */
+			svipc_semop(semid, &up, 1);
+			switch (rnd_below(&r, 3)) {
+			case 0:
 				svipc_msgrcv(id, &m, sizeof(m.x), 0, 0);
-			else {
+				break;
+			case 1:
 				m.t = 1;
 				svipc_msgsnd(id, &m, sizeof(m.x), 0);
+				break;
+			default:
+				svipc_semop(semid, down, 2);
+				break;
 			}
 			_exit(0);
 		}
@@ -407,13 +549,14 @@ static void reaper(unsigned long rounds)
 	_exit(0);
 }
 
-/* Remove every queue that is left; return how many remain after. */
+/* Remove every object that is left; return how many remain after. */
 static int cleanup(void)
 {
 	struct svipc_msginfo info;
+	struct svipc_seminfo sinfo;
 	struct svipc_msqid_ds ds;
 	struct svipc_ctl a;
-	int max, i;
+	int max, i, left;
 
 	memset(&a, 0, sizeof(a));
 	a.cmd = IPC_INFO;
@@ -435,11 +578,38 @@ static int cleanup(void)
 			note_bad("cleanup rmid", -1, errno);
 	}
 	memset(&a, 0, sizeof(a));
+	a.cmd = IPC_INFO;
+	a.buf = (uintptr_t)&sinfo;
+	max = ioctl(devfd, SVIPC_IOC_SEMCTL, &a);
+	for (i = 0; i <= max && i < 32768; i++) {
+		struct svipc_semid_ds sds;
+		int id;
+
+		memset(&a, 0, sizeof(a));
+		a.id = i;
+		a.cmd = SEM_STAT_ANY;
+		a.buf = (uintptr_t)&sds;
+		id = ioctl(devfd, SVIPC_IOC_SEMCTL, &a);
+		if (id < 0)
+			continue;
+		memset(&a, 0, sizeof(a));
+		a.id = id;
+		a.cmd = IPC_RMID;
+		if (ioctl(devfd, SVIPC_IOC_SEMCTL, &a))
+			note_bad("cleanup sem rmid", -1, errno);
+	}
+	memset(&a, 0, sizeof(a));
+	a.cmd = SEM_INFO;
+	a.buf = (uintptr_t)&sinfo;
+	if (ioctl(devfd, SVIPC_IOC_SEMCTL, &a) < 0)
+		return -1;
+	left = sinfo.semusz + sinfo.semaem;
+	memset(&a, 0, sizeof(a));
 	a.cmd = MSG_INFO;
 	a.buf = (uintptr_t)&info;
 	if (ioctl(devfd, SVIPC_IOC_MSGCTL, &a) < 0)
 		return -1;
-	return info.msgpool + (info.msgmap ? 1 : 0) + (info.msgtql ? 1 : 0);
+	return left + info.msgpool + (info.msgmap ? 1 : 0) + (info.msgtql ? 1 : 0);
 }
 
 int main(int argc, char **argv)
@@ -480,6 +650,7 @@ int main(int argc, char **argv)
 	if (sh == MAP_FAILED || m == MAP_FAILED)
 		return 1;
 	memset(sh->ids, 0xff, sizeof(sh->ids));
+	memset(sh->semids, 0xff, sizeof(sh->semids));
 	page_ro = m;
 	mprotect(page_ro, pg, PROT_READ);
 	page_end = m + 2 * pg - 1;
