@@ -987,38 +987,6 @@ TEST_F(q, every_index_up_to_ipc_info_max_is_listable)
 	EXPECT_EQ(1, found);
 }
 
-/* ---- module lifetime ------------------------------------------------- */
-
-TEST(module_unload_is_refused_while_a_queue_exists)
-{
-	int pfd[2], id = -1;
-	pid_t child;
-
-	/*
-	 * An open descriptor pins the module by itself, so the queue is made
-	 * by a child that then exits, and this process opens the device only
-	 * after trying the unload.
-	 */
-	ASSERT_EQ(0, pipe(pfd));
-	child = fork();
-	ASSERT_LE(0, child);
-	if (child == 0) {
-		id = svipc_msgget(IPC_PRIVATE, 0600);
-		if (write(pfd[1], &id, sizeof(id)) != sizeof(id))
-			_exit(1);
-		_exit(0);
-	}
-	ASSERT_EQ(0, wait_status(child));
-	ASSERT_EQ(sizeof(id), read(pfd[0], &id, sizeof(id)));
-	ASSERT_LE(0, id);
-	EXPECT_EQ(-1, syscall(SYS_delete_module, "svipc", O_NONBLOCK));
-	EXPECT_EQ(EWOULDBLOCK, errno);
-	/* Still loaded and working. */
-	EXPECT_EQ(0, send_str(id, 1, "alive", 0));
-	EXPECT_EQ(1, recv_type(id, 0, 0, NULL));
-	EXPECT_EQ(0, svipc_msgctl(id, IPC_RMID, NULL));
-}
-
 /* ---- the library ----------------------------------------------------- */
 
 static void *fd_thread(void *arg)
