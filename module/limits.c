@@ -64,11 +64,11 @@ static DEFINE_SPINLOCK(svipc_sem_param_lock);
 /*
  * "SEMMSL SEMMNS SEMOPM SEMMNI", like the kernel.sem sysctl: one to four
  * integers; a malformed value is EINVAL; semmni outside [0, 32768] is
- * ERANGE and changes nothing.
+ * ERANGE and keeps its old value.
  */
 static int svipc_sem_param_set(const char *val, const struct kernel_param *kp)
 {
-	int v[ARRAY_SIZE(svipc_sem_limits)], n = 0, i;
+	int v[ARRAY_SIZE(svipc_sem_limits)], n = 0, i, err;
 	char buf[96], *p = buf, *tok;
 
 	if (strscpy(buf, val, sizeof(buf)) < 0)
@@ -82,13 +82,17 @@ static int svipc_sem_param_set(const char *val, const struct kernel_param *kp)
 	}
 	if (!n)
 		return -EINVAL;
-	if (n == ARRAY_SIZE(v) && (v[3] < svipc_semmni.min || v[3] > svipc_semmni.max))
-		return -ERANGE;
+	/* As native: a bad semmni is refused, the other values still change. */
+	err = 0;
+	if (n == ARRAY_SIZE(v) && (v[3] < svipc_semmni.min || v[3] > svipc_semmni.max)) {
+		err = -ERANGE;
+		n--;
+	}
 	spin_lock(&svipc_sem_param_lock);
 	for (i = 0; i < n; i++)
 		WRITE_ONCE(svipc_sem_limits[i]->val, v[i]);
 	spin_unlock(&svipc_sem_param_lock);
-	return 0;
+	return err;
 }
 
 static int svipc_sem_param_show(char *buf, const struct kernel_param *kp)

@@ -34,8 +34,9 @@
  * Wait lists: a single operation that blocks sleeps on its semaphore's
  * pending_alter or pending_const list; a complex one on the set's lists.
  * While complex operations sleep, the per-semaphore alter lists are
- * merged into the set's list so that all alter waiters are served in
- * arrival order; they are split again when the last one is gone.
+ * merged into the set's list, so that single and complex alter waiters
+ * are scanned together (each semaphore's waiters keep their order); they
+ * are split again when the last complex waiter is gone.
  *
  * SEM_BARRIER_2: a waker unlinks a waiter, takes a task reference
  * (svipc_wake_q_add) and then publishes the result in q->status with
@@ -118,10 +119,13 @@ static void sem_complexmode_tryleave(struct svipc_sem_array *sma)
 	if (sma->use_global_lock == 1)
 		smp_store_release(&sma->use_global_lock, 0);	/* SEM_BARRIER_1 */
 	else
-		sma->use_global_lock--;
+		WRITE_ONCE(sma->use_global_lock, sma->use_global_lock - 1);
 }
 
-/* Put the per-semaphore alter waiters on the set's list (FIFO kept). */
+/*
+ * Put the per-semaphore alter waiters on the set's list, each
+ * semaphore's waiters in their order (order across semaphores is lost).
+ */
 static void sem_merge_queues(struct svipc_sem_array *sma)
 {
 	int i;
@@ -167,7 +171,17 @@ static int sem_lock(struct svipc_sem_array *sma, struct sembuf *sops, int nsops)
 			return idx;
 		spin_unlock(&sem->lock);
 	}
-	svipc_sem_lock_all(sma);
+	/*
+	 * Slow path.  If global mode ended meanwhile, take the semaphore's
+	 * lock after all; otherwise stay global without restarting the
+	 * hysteresis, so that a run of single operations ends global mode.
+	 */
+	svipc_lock(&sma->obj);
+	if (!sma->use_global_lock) {
+		spin_lock(&sem->lock);
+		svipc_unlock(&sma->obj);
+		return idx;
+	}
 	return SEM_GLOBAL_LOCK;
 }
 
@@ -357,11 +371,13 @@ again:
 		if (error > 0)
 			continue;
 		sem_unlink(sma, q);
+		/* Before the wake: @q is gone once its status is published. */
+		if (!error)
+			sem_wakeup_zero(sma, q->sops, q->nsops, wq);
 		sem_wake(q, error, wq);
 		if (error)
 			continue;
 		done = true;
-		sem_wakeup_zero(sma, q->sops, q->nsops, wq);
 		goto again;
 	}
 	return done;
@@ -402,6 +418,7 @@ void svipc_sem_apply_undo(struct svipc_sem_array *sma, struct svipc_undo *un,
 	struct pid *pid = task_tgid(current);
 	int i;
 
+	lockdep_assert_held(&sma->obj.lock);
 	for (i = 0; i < sma->nsems; i++) {
 		struct svipc_sem *sem = &sma->sems[i];
 		int val;
@@ -450,6 +467,8 @@ static long sem_do_semtimedop(int semid, struct sembuf *sops, int nsops,
 	struct sem_queue q;
 	int max = 0, i, locknum, error;
 
+	if (semid < 0)
+		return -EINVAL;
 	if (timeout) {
 		if (!timespec64_valid(timeout))
 			return -EINVAL;
@@ -552,6 +571,7 @@ long svipc_semop_ioctl(struct svipc_semop __user *uarg)
 		return -EFAULT;
 	if (a.resv)
 		return -EINVAL;
+	/* Native order: timeout read, E2BIG, nsops, copy, then semid. */
 	if (a.timeout) {
 		if (copy_from_user(&uts, u64_to_user_ptr(a.timeout), sizeof(uts)))
 			return -EFAULT;
@@ -559,10 +579,10 @@ long svipc_semop_ioctl(struct svipc_semop __user *uarg)
 		ts.tv_nsec = uts.tv_nsec;
 		timeout = &ts;
 	}
-	if (a.nsops < 1 || a.semid < 0)
-		return -EINVAL;
 	if (a.nsops > (unsigned int)svipc_limit_get(&svipc_semopm))
 		return -E2BIG;
+	if (a.nsops < 1)
+		return -EINVAL;
 	if (a.nsops > SEM_OPS_FAST) {
 		sops = kvmalloc_array(a.nsops, sizeof(*sops), GFP_KERNEL_ACCOUNT);
 		if (!sops)
@@ -755,6 +775,7 @@ static int sem_count(struct svipc_sem_array *sma, int semnum, bool zero)
 	struct sem_queue *q;
 	int n = 0;
 
+	lockdep_assert_held(&sma->obj.lock);
 	l = zero ? &sma->sems[semnum].pending_const : &sma->sems[semnum].pending_alter;
 	list_for_each_entry(q, l, list)
 		n++;
@@ -774,6 +795,7 @@ static void sem_clear_semadj(struct svipc_sem_array *sma, int semnum)
 {
 	struct svipc_undo *un;
 
+	lockdep_assert_held(&sma->obj.lock);
 	list_for_each_entry(un, &sma->undos, list_id) {
 		if (semnum >= 0)
 			un->semadj[semnum] = 0;
@@ -914,8 +936,11 @@ static int semctl_main(int semid, int semnum, int cmd, void __user *buf)
 	if (svipc_perms(&sma->obj, cmd == SETALL ? 0222 : 0444))
 		goto out_rcu;
 	if (cmd == GETALL || cmd == SETALL) {
-		/* The table's reference is alive: the set was found. */
-		WARN_ON(!svipc_getref(&sma->obj));
+		/* Lost a race with IPC_RMID: as native, EIDRM. */
+		if (!svipc_getref(&sma->obj)) {
+			err = -EIDRM;
+			goto out_rcu;
+		}
 		rcu_read_unlock();
 		if (cmd == GETALL)
 			err = semctl_getall(sma, buf);
@@ -967,6 +992,7 @@ static void sem_remove(struct svipc_sem_array *sma)
 	struct sem_queue *q, *tq;
 	int i;
 
+	lockdep_assert_held(&sma->obj.lock);
 	/* Undo entries of every process for this set become void. */
 	list_for_each_entry_safe(un, tu, &sma->undos, list_id) {
 		list_del(&un->list_id);

@@ -10,6 +10,7 @@
 #include <linux/list.h>
 #include <linux/pid.h>
 #include <linux/sem.h>
+#include <linux/types.h>
 
 #include "obj.h"
 
@@ -53,6 +54,7 @@ struct svipc_undo_list {
 	const void *owner;		/* the task's signal_struct */
 	spinlock_t lock;		/* protects list */
 	struct list_head list;		/* struct svipc_undo, most recent first */
+	struct callback_head work;	/* applies the list at exit */
 };
 
 /* sem.c */

@@ -15,8 +15,8 @@
  * returns only after the undo was applied.  The process is gone when
  * signal->live is 0; several exiting threads can see that, so the list
  * is claimed by whoever takes it out of the table.  The probe runs with
- * preemption disabled: everything here is spinlocks, GFP-free and never
- * sleeps.
+ * preemption disabled, so it only claims the list and queues task work
+ * that applies it later in the same exit, where sleeping is allowed.
  *
  * Locking: undo_table_lock is a leaf lock, taken alone.  For a list,
  * ulp->lock nests inside a set's lock (see sem.c).  An svipc_undo is
@@ -33,6 +33,7 @@
 #include <linux/module.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/task_work.h>
 #include <linux/tracepoint.h>
 
 #include "sem.h"
@@ -130,17 +131,18 @@ struct svipc_undo *svipc_find_alloc_undo(int semid)
 	sma = svipc_sem_obtain_check(semid);
 	if (IS_ERR(sma))
 		return ERR_CAST(sma);
-	/* The table's reference is alive: the set was found. */
-	WARN_ON(!svipc_getref(&sma->obj));
+	/* Lost a race with IPC_RMID: as native, EIDRM. */
+	if (!svipc_getref(&sma->obj))
+		return ERR_PTR(-EIDRM);
 	rcu_read_unlock();
 	new = kvzalloc(struct_size(new, semadj, sma->nsems), GFP_KERNEL_ACCOUNT);
 	rcu_read_lock();
+	if (!new) {
+		svipc_sem_putref(sma);
+		return ERR_PTR(-ENOMEM);
+	}
 
 	svipc_sem_lock_all(sma);
-	if (!new) {
-		un = ERR_PTR(-ENOMEM);
-		goto out_unlock;
-	}
 	if (!svipc_valid(&sma->obj)) {
 		un = ERR_PTR(-EIDRM);
 		goto out_unlock;
@@ -181,9 +183,15 @@ void svipc_undo_forget(struct svipc_undo *un)
 	call_rcu(&un->rcu, undo_free_rcu);
 }
 
-/* Apply and free every entry of @ulp; the process is gone. */
-static void undo_apply_all(struct svipc_undo_list *ulp)
+/*
+ * Apply and free every entry of @ulp; the process is gone.  Runs from
+ * task work late in the exiting thread's do_exit(): it may sleep, and the
+ * parent still cannot reap the process before it is done.
+ */
+static void undo_apply_all(struct callback_head *work)
 {
+	struct svipc_undo_list *ulp = container_of(work, struct svipc_undo_list, work);
+
 	for (;;) {
 		struct svipc_wake_q wq = { };
 		struct svipc_sem_array *sma;
@@ -233,6 +241,7 @@ static void undo_apply_all(struct svipc_undo_list *ulp)
 		svipc_wake_up_q(&wq);
 		if (un)
 			call_rcu(&un->rcu, undo_free_rcu);
+		cond_resched();
 	}
 	kfree(ulp);
 	atomic_dec(&undo_lists);
@@ -252,8 +261,17 @@ static void svipc_exit_probe(void *data, struct task_struct *task)
 	if (ulp)
 		hash_del(&ulp->node);
 	spin_unlock(&undo_table_lock);
-	if (ulp)
-		undo_apply_all(ulp);
+	if (!ulp)
+		return;
+	/*
+	 * The probe runs with preemption disabled, and undoing may touch many
+	 * large sets: leave the work to task work, which runs later in this
+	 * same exit (exit_task_work), sleepable, before the exit is reported
+	 * to the parent.
+	 */
+	init_task_work(&ulp->work, undo_apply_all);
+	if (task_work_add(task, &ulp->work, TWA_NONE))
+		undo_apply_all(&ulp->work);	/* cannot happen before exit_task_work */
 }
 
 static void find_exit_tp(struct tracepoint *tp, void *priv)
