@@ -14,7 +14,6 @@
 
 #include "common.h"
 
-#define PARAM_DIR "/sys/module/svipc/parameters/"
 
 /*
  * The ABI's layout of the status structures, written out rather than taken
@@ -158,21 +157,6 @@ static uint64_t cbytes(int id)
 	if (raw_stat(id, buf))
 		return ~0ULL;
 	return get_u64(buf, OFF_CBYTES);
-}
-
-static int param_get(const char *name)
-{
-	char path[128], buf[32] = "";
-	int fd;
-
-	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	if (read(fd, buf, sizeof(buf) - 1) < 0)
-		buf[0] = 0;
-	close(fd);
-	return atoi(buf);
 }
 
 static long page_size(void)

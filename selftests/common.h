@@ -50,8 +50,14 @@ static inline int wait_blocked(pid_t pid)
 	for (i = 0; i < 20000; i++) {
 		long nr = -1;
 		char state = 0;
+		siginfo_t si;
 		FILE *f;
 
+		/* A child that already ended will never block: give up. */
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_PID, pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+		    si.si_pid == pid)
+			return -1;
 		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
 		f = fopen(path, "r");
 		if (!f)
@@ -75,6 +81,52 @@ static inline int wait_blocked(pid_t pid)
 		usleep(1000);
 	}
 	return -1;
+}
+
+#define PARAM_DIR "/sys/module/svipc/parameters/"
+
+/* A module parameter's value as an int, -1 if unreadable. */
+static inline int param_get(const char *name)
+{
+	char path[128], buf[32] = "";
+	int fd;
+
+	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	if (read(fd, buf, sizeof(buf) - 1) < 0)
+		buf[0] = 0;
+	close(fd);
+	return atoi(buf);
+}
+
+/* Write a module parameter; returns 0 or the errno of the write. */
+static inline int param_set(const char *name, long long val)
+{
+	char path[128], buf[32];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return errno;
+	snprintf(buf, sizeof(buf), "%lld", val);
+	if (write(fd, buf, strlen(buf)) < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+/* IPC_SET a queue's msg_qbytes, keeping the rest. */
+static inline int set_qbytes(int id, unsigned long qbytes)
+{
+	struct msqid_ds ds;
+
+	if (svipc_msgctl(id, IPC_STAT, &ds))
+		return -1;
+	ds.msg_qbytes = qbytes;
+	return svipc_msgctl(id, IPC_SET, &ds);
 }
 
 /* Wait for @pid and return its exit status, or 128+signal. */

@@ -22,7 +22,6 @@
 
 #include "common.h"
 
-#define PARAM_DIR "/sys/module/svipc/parameters/"
 
 /* Users and groups: none needs an /etc/passwd or /etc/group entry. */
 #define U_A 1001
@@ -308,16 +307,6 @@ static int set_perm(int id, uid_t uid, gid_t gid, int mode)
 	ds.msg_perm.uid = uid;
 	ds.msg_perm.gid = gid;
 	ds.msg_perm.mode = mode;
-	return svipc_msgctl(id, IPC_SET, &ds);
-}
-
-static int set_qbytes(int id, unsigned long qbytes)
-{
-	struct msqid_ds ds;
-
-	if (svipc_msgctl(id, IPC_STAT, &ds))
-		return -1;
-	ds.msg_qbytes = qbytes;
 	return svipc_msgctl(id, IPC_SET, &ds);
 }
 

@@ -139,16 +139,6 @@ static int rm_queue(FIXTURE_DATA(stress) *self, int id)
 	return svipc_msgctl(id, IPC_RMID, NULL);
 }
 
-static int set_qbytes(int id, unsigned long qbytes)
-{
-	struct msqid_ds ds;
-
-	if (svipc_msgctl(id, IPC_STAT, &ds))
-		return -1;
-	ds.msg_qbytes = qbytes;
-	return svipc_msgctl(id, IPC_SET, &ds);
-}
-
 static long qnum(int id)
 {
 	struct msqid_ds ds;

@@ -13,44 +13,10 @@
 
 #include "common.h"
 
-#define PARAM_DIR "/sys/module/svipc/parameters/"
-
 struct tmsg {
 	long mtype;
 	char mtext[256];
 };
-
-static int param_get(const char *name)
-{
-	char path[128], buf[32] = "";
-	int fd;
-
-	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	if (read(fd, buf, sizeof(buf) - 1) < 0)
-		buf[0] = 0;
-	close(fd);
-	return atoi(buf);
-}
-
-/* Returns 0 or the errno of the write. */
-static int param_set(const char *name, long long val)
-{
-	char path[128], buf[32];
-	int fd, err = 0;
-
-	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return errno;
-	snprintf(buf, sizeof(buf), "%lld", val);
-	if (write(fd, buf, strlen(buf)) < 0)
-		err = errno;
-	close(fd);
-	return err;
-}
 
 static int send_str(int id, long type, const char *s, int flg)
 {
@@ -72,16 +38,6 @@ static long recv_type(int id, long typ, int flg, char *text)
 	if (text)
 		memcpy(text, m.mtext, n);
 	return m.mtype;
-}
-
-static int set_qbytes(int id, unsigned long qbytes)
-{
-	struct msqid_ds ds;
-
-	if (svipc_msgctl(id, IPC_STAT, &ds))
-		return -1;
-	ds.msg_qbytes = qbytes;
-	return svipc_msgctl(id, IPC_SET, &ds);
 }
 
 static unsigned long qnum(int id)

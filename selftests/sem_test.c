@@ -150,52 +150,6 @@ static int sem_limits(int v[4])
 	return sscanf(buf, "%d %d %d %d", &v[0], &v[1], &v[2], &v[3]) == 4 ? 0 : -1;
 }
 
-/*
- * Is @pid asleep in an ioctl?  wait_blocked() from common.h, but giving
- * up at once when @pid has already exited (a zombie never sleeps), and
- * after 8 s, so that a failing test ends well before the harness's kill.
- */
-static int wait_asleep(pid_t pid)
-{
-	struct timespec t0;
-	siginfo_t si;
-
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		char path[64], buf[256], state = 0;
-		long nr = -1;
-		FILE *f;
-
-		memset(&si, 0, sizeof(si));
-		if (waitid(P_PID, pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-		    si.si_pid == pid)
-			return -1;
-		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-		f = fopen(path, "r");
-		if (!f)
-			return -1;
-		if (fgets(buf, sizeof(buf), f)) {
-			char *p = strrchr(buf, ')');
-
-			if (p && p[1] == ' ')
-				state = p[2];
-		}
-		fclose(f);
-		snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
-		f = fopen(path, "r");
-		if (f) {
-			if (fscanf(f, "%ld", &nr) != 1)
-				nr = -1;
-			fclose(f);
-		}
-		if (state == 'S' && nr == SYS_ioctl)
-			return 0;
-		if (ms_since(&t0) > 8000)
-			return -1;
-		usleep(1000);
-	}
-}
-
 /* Sets and children made through the fixture are cleaned up even on failure. */
 FIXTURE(sem) {
 	int ids[32];
@@ -798,7 +752,7 @@ TEST_F(sem, semop_nowait_applies_to_the_op_that_blocks)
 	EXPECT_EQ(0, getval(id, 0));
 	pid = spawn_ops(self, id, nowait_other, 2);
 	ASSERT_LE(0, pid);
-	EXPECT_EQ(0, wait_asleep(pid));
+	EXPECT_EQ(0, wait_blocked(pid));
 	EXPECT_EQ(0, getval(id, 0));
 	ASSERT_EQ(0, setval(id, 1, 1));
 	EXPECT_EQ(0, reap(self, pid));
@@ -888,7 +842,7 @@ TEST_F(sem, semop_blocked_multi_op_changes_nothing_until_all_can_proceed)
 	ASSERT_EQ(0, setval(id, 0, 1));
 	pid = spawn_ops(self, id, ops, 3);
 	ASSERT_LE(0, pid);
-	ASSERT_EQ(0, wait_asleep(pid));
+	ASSERT_EQ(0, wait_blocked(pid));
 	EXPECT_EQ(1, getval(id, 0));
 	EXPECT_EQ(0, getval(id, 1));
 	EXPECT_EQ(0, getval(id, 2));
@@ -929,7 +883,7 @@ TEST_F(sem, semop_duplicate_sem_num_applies_ops_in_order)
 	/* Without IPC_NOWAIT, {-1, +1} on 0 sleeps until the value is 1. */
 	pid = spawn_ops(self, id, down_up_wait, 2);
 	ASSERT_LE(0, pid);
-	ASSERT_EQ(0, wait_asleep(pid));
+	ASSERT_EQ(0, wait_blocked(pid));
 	EXPECT_EQ(0, op1(id, 0, 1, 0));
 	EXPECT_EQ(0, reap(self, pid));
 	EXPECT_EQ(1, getval(id, 0));
@@ -958,13 +912,13 @@ TEST_F(sem, semop_negative_op_waits_until_the_value_is_enough)
 	ASSERT_LE(0, id);
 	pid = spawn_op1(self, id, 0, -3);
 	ASSERT_LE(0, pid);
-	ASSERT_EQ(0, wait_asleep(pid));
+	ASSERT_EQ(0, wait_blocked(pid));
 	EXPECT_EQ(0, op1(id, 0, 1, 0));
 	EXPECT_EQ(0, op1(id, 0, 1, 0));
 	/* 2 is not enough: it still sleeps and nothing was taken. */
 	EXPECT_EQ(2, getval(id, 0));
 	EXPECT_EQ(1, svipc_semctl(id, 0, GETNCNT));
-	EXPECT_EQ(0, wait_asleep(pid));
+	EXPECT_EQ(0, wait_blocked(pid));
 	EXPECT_EQ(0, op1(id, 0, 2, 0));
 	EXPECT_EQ(0, reap(self, pid));
 	EXPECT_EQ(1, getval(id, 0));
@@ -981,11 +935,11 @@ TEST_F(sem, semop_zero_op_waits_until_the_value_is_zero)
 	ASSERT_EQ(0, setval(id, 0, 2));
 	pid = spawn_op1(self, id, 0, 0);
 	ASSERT_LE(0, pid);
-	ASSERT_EQ(0, wait_asleep(pid));
+	ASSERT_EQ(0, wait_blocked(pid));
 	EXPECT_EQ(1, svipc_semctl(id, 0, GETZCNT));
 	EXPECT_EQ(0, op1(id, 0, -1, 0));
 	EXPECT_EQ(1, svipc_semctl(id, 0, GETZCNT));
-	EXPECT_EQ(0, wait_asleep(pid));
+	EXPECT_EQ(0, wait_blocked(pid));
 	EXPECT_EQ(0, op1(id, 0, -1, 0));
 	EXPECT_EQ(0, reap(self, pid));
 	EXPECT_EQ(0, svipc_semctl(id, 0, GETZCNT));
@@ -1000,16 +954,16 @@ TEST_F(sem, semop_one_increment_wakes_several_waiters)
 	ASSERT_LE(0, id);
 	a = spawn_op1(self, id, 0, -1);
 	ASSERT_LE(0, a);
-	ASSERT_EQ(0, wait_asleep(a));
+	ASSERT_EQ(0, wait_blocked(a));
 	b = spawn_op1(self, id, 0, -2);
 	ASSERT_LE(0, b);
-	ASSERT_EQ(0, wait_asleep(b));
+	ASSERT_EQ(0, wait_blocked(b));
 	c = spawn_op1(self, id, 0, -1);
 	ASSERT_LE(0, c);
-	ASSERT_EQ(0, wait_asleep(c));
+	ASSERT_EQ(0, wait_blocked(c));
 	d = spawn_op1(self, id, 0, -100);
 	ASSERT_LE(0, d);
-	ASSERT_EQ(0, wait_asleep(d));
+	ASSERT_EQ(0, wait_blocked(d));
 	EXPECT_EQ(4, svipc_semctl(id, 0, GETNCNT));
 	EXPECT_EQ(0, op1(id, 0, 4, 0));
 	EXPECT_EQ(0, reap(self, a));
@@ -1031,10 +985,10 @@ TEST_F(sem, semop_unsatisfiable_waiter_does_not_block_later_waiters)
 	ASSERT_LE(0, id);
 	big = spawn_op1(self, id, 0, -2);
 	ASSERT_LE(0, big);
-	ASSERT_EQ(0, wait_asleep(big));
+	ASSERT_EQ(0, wait_blocked(big));
 	small = spawn_op1(self, id, 0, -1);
 	ASSERT_LE(0, small);
-	ASSERT_EQ(0, wait_asleep(small));
+	ASSERT_EQ(0, wait_blocked(small));
 	EXPECT_EQ(0, op1(id, 0, 1, 0));
 	EXPECT_EQ(0, reap(self, small));
 	EXPECT_EQ(0, getval(id, 0));
@@ -1054,13 +1008,13 @@ TEST_F(sem, semop_wait_for_zero_wakes_all_when_value_reaches_zero)
 	ASSERT_EQ(0, setval(id, 0, 3));
 	a = spawn_op1(self, id, 0, 0);
 	ASSERT_LE(0, a);
-	ASSERT_EQ(0, wait_asleep(a));
+	ASSERT_EQ(0, wait_blocked(a));
 	b = spawn_op1(self, id, 0, 0);
 	ASSERT_LE(0, b);
-	ASSERT_EQ(0, wait_asleep(b));
+	ASSERT_EQ(0, wait_blocked(b));
 	c = spawn_ops(self, id, both, 2);
 	ASSERT_LE(0, c);
-	ASSERT_EQ(0, wait_asleep(c));
+	ASSERT_EQ(0, wait_blocked(c));
 	EXPECT_EQ(3, svipc_semctl(id, 0, GETZCNT));
 	EXPECT_EQ(0, op1(id, 0, -3, 0));
 	EXPECT_EQ(0, reap(self, a));
@@ -1078,10 +1032,10 @@ TEST_F(sem, setval_wakes_a_waiter)
 	ASSERT_EQ(0, setval(id, 1, 4));
 	a = spawn_op1(self, id, 0, -2);
 	ASSERT_LE(0, a);
-	ASSERT_EQ(0, wait_asleep(a));
+	ASSERT_EQ(0, wait_blocked(a));
 	z = spawn_op1(self, id, 1, 0);
 	ASSERT_LE(0, z);
-	ASSERT_EQ(0, wait_asleep(z));
+	ASSERT_EQ(0, wait_blocked(z));
 	ASSERT_EQ(0, setval(id, 0, 5));
 	EXPECT_EQ(0, reap(self, a));
 	EXPECT_EQ(3, getval(id, 0));
@@ -1102,13 +1056,13 @@ TEST_F(sem, setall_wakes_waiters)
 	ASSERT_EQ(0, setall(id, init));
 	a = spawn_op1(self, id, 0, -2);
 	ASSERT_LE(0, a);
-	ASSERT_EQ(0, wait_asleep(a));
+	ASSERT_EQ(0, wait_blocked(a));
 	z = spawn_op1(self, id, 1, 0);
 	ASSERT_LE(0, z);
-	ASSERT_EQ(0, wait_asleep(z));
+	ASSERT_EQ(0, wait_blocked(z));
 	c = spawn_ops(self, id, complex, 2);
 	ASSERT_LE(0, c);
-	ASSERT_EQ(0, wait_asleep(c));
+	ASSERT_EQ(0, wait_blocked(c));
 	ASSERT_EQ(0, setall(id, vals));
 	EXPECT_EQ(0, reap(self, a));
 	EXPECT_EQ(0, reap(self, z));
@@ -1127,7 +1081,7 @@ TEST_F(sem, killed_waiter_takes_nothing_and_is_no_longer_counted)
 	ASSERT_LE(0, id);
 	pid = spawn_op1(self, id, 0, -1);
 	ASSERT_LE(0, pid);
-	ASSERT_EQ(0, wait_asleep(pid));
+	ASSERT_EQ(0, wait_blocked(pid));
 	EXPECT_EQ(1, svipc_semctl(id, 0, GETNCNT));
 	kill(pid, SIGKILL);
 	EXPECT_EQ(128 + SIGKILL, reap(self, pid));
@@ -1181,7 +1135,7 @@ TEST_F(sem, semtimedop_woken_before_the_timeout_succeeds)
 
 		_exit(svipc_semtimedop(id, &down, 1, &to) ? 100 + errno : 0);
 	}
-	ASSERT_EQ(0, wait_asleep(pid));
+	ASSERT_EQ(0, wait_blocked(pid));
 	EXPECT_EQ(0, op1(id, 0, 2, 0));
 	EXPECT_EQ(0, reap(self, pid));
 	EXPECT_EQ(0, getval(id, 0));
@@ -1333,7 +1287,7 @@ TEST_F(sem, signal_handler_interrupts_semop_with_eintr_even_with_sa_restart)
 		ASSERT_LE(0, pid);
 		if (pid == 0)
 			eintr_child(id, v[i].flags, v[i].timed);
-		ASSERT_EQ(0, wait_asleep(pid));
+		ASSERT_EQ(0, wait_blocked(pid));
 		kill(pid, SIGUSR1);
 		/* A restarted call would sleep on: bounded wait. */
 		EXPECT_EQ(0, reap_within(self, pid, 3000)) {
@@ -1362,7 +1316,7 @@ TEST_F(sem, stop_and_continue_makes_semop_fail_with_eintr)
 			_exit(1);
 		_exit(errno == EINTR ? 0 : 2);
 	}
-	ASSERT_EQ(0, wait_asleep(pid));
+	ASSERT_EQ(0, wait_blocked(pid));
 	kill(pid, SIGSTOP);
 	ASSERT_EQ(pid, waitpid(pid, &st, WUNTRACED));
 	ASSERT_TRUE(WIFSTOPPED(st));
@@ -1395,7 +1349,7 @@ TEST_F(sem, rmid_wakes_every_sleeper_with_eidrm)
 	}
 	for (i = 0; i < 5; i++) {
 		ASSERT_LE(0, kids[i]);
-		ASSERT_EQ(0, wait_asleep(kids[i]));
+		ASSERT_EQ(0, wait_blocked(kids[i]));
 	}
 	ASSERT_EQ(0, svipc_semctl(id, 0, IPC_RMID));
 	for (i = 0; i < 5; i++)
@@ -1621,7 +1575,7 @@ TEST_F(sem, getpid_is_the_process_id_of_the_last_operation)
 	/* A sleeper woken by our increment performed the last operation. */
 	w = spawn_op1(self, id, 0, -1);
 	ASSERT_LE(0, w);
-	ASSERT_EQ(0, wait_asleep(w));
+	ASSERT_EQ(0, wait_blocked(w));
 	EXPECT_EQ(0, op1(id, 0, 1, 0));
 	EXPECT_EQ(0, reap(self, w));
 	EXPECT_EQ(w, svipc_semctl(id, 0, GETPID));
@@ -1653,7 +1607,7 @@ TEST_F(sem, getncnt_getzcnt_count_blocked_processes_per_sus)
 	kids[6] = spawn_ops(self, id, g, 2);
 	for (i = 0; i < 7; i++) {
 		ASSERT_LE(0, kids[i]);
-		ASSERT_EQ(0, wait_asleep(kids[i]));
+		ASSERT_EQ(0, wait_blocked(kids[i]));
 	}
 	EXPECT_EQ(4, svipc_semctl(id, 0, GETNCNT));
 	EXPECT_EQ(0, svipc_semctl(id, 0, GETZCNT));
@@ -1672,7 +1626,7 @@ TEST_F(sem, getncnt_getzcnt_count_blocked_processes_per_sus)
 	EXPECT_EQ(0, reap(self, kids[6]));
 	ASSERT_EQ(0, setval(id, 1, 0));
 	EXPECT_EQ(0, reap(self, kids[2]));
-	EXPECT_EQ(0, wait_asleep(kids[3]));
+	EXPECT_EQ(0, wait_blocked(kids[3]));
 	EXPECT_EQ(5, svipc_semctl(id, 0, GETNCNT));
 	EXPECT_EQ(0, svipc_semctl(id, 1, GETZCNT));
 	EXPECT_EQ(0, svipc_semctl(id, 3, GETZCNT));
