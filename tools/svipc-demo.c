@@ -7,8 +7,14 @@
  * typed messages; consumers read them by type: one takes only its own
  * type, one uses a negative type to take the most urgent first, and a
  * last one takes whatever is left in arrival order.
+ *
+ * Then the chapter's semaphore example: p() and v() on a one-semaphore
+ * set guard a critical section that several processes enter in turn,
+ * with SEM_UNDO so that a process that dies inside gives the semaphore
+ * back.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +84,104 @@ static void producer(int id)
 	exit(0);
 }
 
+/* The chapter's union, which callers of semctl define themselves. */
+union semun {
+	int val;
+	struct semid_ds *buf;
+	unsigned short *array;
+};
+
+#define SEM_KEY		((key_t)0106)
+
+static void p(int semid)
+{
+	struct sembuf op = { .sem_num = 0, .sem_op = -1, .sem_flg = SEM_UNDO };
+
+	if (svipc_semop(semid, &op, 1) < 0)
+		die("semop(p)");
+}
+
+static void v(int semid)
+{
+	struct sembuf op = { .sem_num = 0, .sem_op = 1, .sem_flg = SEM_UNDO };
+
+	if (svipc_semop(semid, &op, 1) < 0)
+		die("semop(v)");
+}
+
+static void worker(int semid, int n)
+{
+	int round;
+
+	for (round = 0; round < 2; round++) {
+		p(semid);
+		printf("  [process %d] enters the critical section\n", n);
+		fflush(stdout);
+		usleep(100000);
+		printf("  [process %d] leaves it\n", n);
+		fflush(stdout);
+		v(semid);
+	}
+	exit(0);
+}
+
+static void semaphore_demo(void)
+{
+	union semun arg = { .val = 1 };
+	int semid, i;
+
+	semid = svipc_semget(SEM_KEY, 1, IPC_CREAT | IPC_EXCL | 0600);
+	if (semid < 0)
+		die("semget(0106, 1, IPC_CREAT|IPC_EXCL|0600)");
+	printf("\nsemget(0106, 1, ...) = %d; semctl(SETVAL, 1)\n", semid);
+	if (svipc_semctl(semid, 0, SETVAL, arg) < 0)
+		die("semctl(SETVAL)");
+
+	printf("Three processes take turns with p()/v():\n");
+	fflush(stdout);
+	for (i = 1; i <= 3; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			die("fork");
+		if (pid == 0)
+			worker(semid, i);
+	}
+	while (wait(NULL) > 0)
+		;
+
+	/* A process killed inside the critical section: SEM_UNDO frees it. */
+	{
+		int ready[2], c = 0;
+		pid_t pid;
+
+		if (pipe(ready) < 0)
+			die("pipe");
+		pid = fork();
+		if (pid < 0)
+			die("fork");
+		if (pid == 0) {
+			p(semid);
+			if (write(ready[1], "x", 1) != 1)
+				exit(1);
+			pause();
+			exit(0);
+		}
+		if (read(ready[0], &c, 1) != 1)
+			die("read");
+		printf("\nprocess %d holds the semaphore (value %d) and is killed...\n",
+		       pid, svipc_semctl(semid, 0, GETVAL));
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		printf("...SEM_UNDO gave it back: value %d\n",
+		       svipc_semctl(semid, 0, GETVAL));
+	}
+
+	if (svipc_semctl(semid, 0, IPC_RMID) < 0)
+		die("semctl(IPC_RMID)");
+	printf("semctl(IPC_RMID): set %d removed\n", semid);
+}
+
 int main(void)
 {
 	struct msqid_ds ds;
@@ -128,5 +232,7 @@ int main(void)
 	printf("\nmsgctl(IPC_RMID): queue %d removed\n", id);
 	if (svipc_msgget(DEMO_KEY, 0) < 0)
 		printf("msgget(0105, 0) now fails: %s\n", strerror(errno));
+
+	semaphore_demo();
 	return 0;
 }
