@@ -81,7 +81,13 @@ struct board {
 	unsigned int inside[3];
 	/* kill test */
 	int holder;			/* pid in the critical section */
-	int dying;			/* holder the test is killing */
+	/*
+	 * Every pid the test has sent SIGKILL to.  A victim killed "asleep"
+	 * may have been woken into the mutex between the look and the kill,
+	 * so any killed pid, not only the last, may be left as holder.
+	 */
+	int killed[64];
+	unsigned int nkilled;
 	unsigned int stop;		/* victims: end now */
 	unsigned int victim_rounds;
 	unsigned int takeovers;		/* entries after a killed holder */
@@ -753,6 +759,28 @@ TEST_F(stress, producer_consumer_threads_pass_every_item_once)
 /* ---- SIGKILL while holding a SEM_UNDO mutex -------------------------- */
 
 /* Take the holder slot: free, or left by the worker being killed. */
+static int was_killed(struct board *b, int pid)
+{
+	unsigned int i, n = __atomic_load_n(&b->nkilled, __ATOMIC_SEQ_CST);
+
+	for (i = 0; i < n; i++)
+		if (__atomic_load_n(&b->killed[i], __ATOMIC_SEQ_CST) == pid)
+			return 1;
+	return 0;
+}
+
+/* Parent only: record @pid as killed before the signal can land. */
+static void kill_victim(struct board *b, pid_t pid)
+{
+	unsigned int n = b->nkilled;
+
+	if (n < sizeof(b->killed) / sizeof(b->killed[0])) {
+		__atomic_store_n(&b->killed[n], pid, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&b->nkilled, n + 1, __ATOMIC_SEQ_CST);
+	}
+	kill(pid, SIGKILL);
+}
+
 static int holder_enter(struct board *b, int idx)
 {
 	int me = getpid(), old = 0;
@@ -760,7 +788,7 @@ static int holder_enter(struct board *b, int idx)
 	if (__atomic_compare_exchange_n(&b->holder, &old, me, 0,
 					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 		return 0;
-	if (old != 0 && old == __atomic_load_n(&b->dying, __ATOMIC_SEQ_CST) &&
+	if (old != 0 && was_killed(b, old) &&
 	    __atomic_compare_exchange_n(&b->holder, &old, me, 0,
 					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
 		add(&b->takeovers, 1);
@@ -911,7 +939,7 @@ TEST_F(stress, sigkill_while_holding_an_undo_mutex_releases_it)
 		if (kills % 3 == 2) {
 			k = (v + 1 + rand_r(&seed) % (NVICTIMS - 1)) % NVICTIMS;
 			if (asleep(victims[k])) {
-				kill(victims[k], SIGKILL);
+				kill_victim(b, victims[k]);
 				ASSERT_EQ(128 + SIGKILL, wait_status(victims[k]));
 				forget(self, victims[k]);
 				victims[k] = spawn(self, victim, NFINISHERS + k);
@@ -919,8 +947,7 @@ TEST_F(stress, sigkill_while_holding_an_undo_mutex_releases_it)
 				sleeper_kills++;
 			}
 		}
-		__atomic_store_n(&b->dying, h, __ATOMIC_SEQ_CST);
-		kill(h, SIGKILL);
+		kill_victim(b, h);
 		/* The undo is applied before the parent can reap it. */
 		ASSERT_EQ(128 + SIGKILL, wait_status(h));
 		forget(self, h);
