@@ -177,6 +177,7 @@ static const struct svipc_kind_ops msg_ops = {
 	.limit = msg_limit,
 	.alloc = msq_alloc,
 	.free_unpublished = msq_free_unpublished,
+	.pin_module = true,
 };
 
 int svipc_msgget(key_t key, int msgflg)

@@ -30,8 +30,9 @@
  * An object is fully initialised before idr_replace() publishes it: a
  * lookup can never see a half-built object.
  *
- * Every object in a table pins the module; unload is refused with EBUSY
- * while any exists (rmmod says "in use").
+ * Every message queue and semaphore set pins the module; unload is
+ * refused with EBUSY while any exists (rmmod says "in use").  Shared
+ * memory segments are pinned by their mappings instead (shm.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -39,9 +40,10 @@
 #include <linux/cred.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/tracepoint.h>
 #include <linux/user_namespace.h>
 
-#include "obj.h"
+#include "svipc.h"
 
 void svipc_ids_init(struct svipc_ids *ids, const struct svipc_kind_ops *ops)
 {
@@ -110,7 +112,8 @@ static int svipc_addid(struct svipc_ids *ids, struct svipc_obj *obj)
 	ids->in_use++;
 	if (idx > ids->max_idx)
 		ids->max_idx = idx;
-	__module_get(THIS_MODULE);
+	if (ids->ops->pin_module)
+		__module_get(THIS_MODULE);
 	/* Publish last: from here on lookups may find it. */
 	idr_replace(&ids->idr, obj, idx);
 	return obj->id;
@@ -139,6 +142,8 @@ static int svipc_newobj(struct svipc_ids *ids, const struct svipc_get_params *p)
 	id = svipc_addid(ids, obj);
 	if (id < 0)
 		ids->ops->free_unpublished(obj);
+	else if (ids->ops->published)
+		ids->ops->published(obj);
 	return id;
 }
 
@@ -298,7 +303,22 @@ void svipc_rmid(struct svipc_ids *ids, struct svipc_obj *obj)
 			}
 		}
 	}
-	module_put(THIS_MODULE);
+	if (ids->ops->pin_module)
+		module_put(THIS_MODULE);
+}
+
+/*
+ * Hide an object from key lookups while it lives on (a segment marked
+ * SHM_DEST).  Caller holds ids->rwsem for write and obj->lock.
+ */
+void svipc_set_key_private(struct svipc_ids *ids, struct svipc_obj *obj)
+{
+	lockdep_assert_held_write(&ids->rwsem);
+	lockdep_assert_held(&obj->lock);
+
+	if (obj->key != IPC_PRIVATE)
+		hash_del(&obj->key_node);
+	obj->key = IPC_PRIVATE;
 }
 
 int svipc_max_idx(struct svipc_ids *ids)
@@ -311,4 +331,23 @@ void svipc_putref(struct svipc_obj *obj, rcu_callback_t free)
 {
 	if (refcount_dec_and_test(&obj->refcount))
 		call_rcu(&obj->rcu, free);
+}
+
+static void svipc_find_exit_tp(struct tracepoint *tp, void *priv)
+{
+	if (!strcmp(tp->name, "sched_process_exit"))
+		*(struct tracepoint **)priv = tp;
+}
+
+/*
+ * Linux exports no process-exit notifier; the sched_process_exit
+ * tracepoint fires in every exiting thread, before the parent can reap
+ * it (see undo.c).  Its symbol is not exported: find it by name.
+ */
+struct tracepoint *svipc_exit_tracepoint(void)
+{
+	struct tracepoint *tp = NULL;
+
+	for_each_kernel_tracepoint(svipc_find_exit_tp, &tp);
+	return tp;
 }

@@ -65,6 +65,13 @@ struct svipc_kind_ops {
 	void (*free_unpublished)(struct svipc_obj *obj);
 	/* Kind-specific checks on an existing object (size, nsems). */
 	int (*more_checks)(struct svipc_obj *obj, const struct svipc_get_params *p);
+	/* Optional: the object was just published; ids->rwsem is held. */
+	void (*published)(struct svipc_obj *obj);
+	/*
+	 * Whether each object in the table pins the module.  Shared memory
+	 * segments do not: their mappings do, and unload frees the rest.
+	 */
+	bool pin_module;
 };
 
 struct svipc_ids {
@@ -96,6 +103,7 @@ int svipc_perms(struct svipc_obj *obj, short flag);
 int svipc_update_perm(struct svipc_obj *obj, u32 uid, u32 gid, u32 mode);
 void svipc_fill_perm(struct svipc_obj *obj, struct svipc_ipc_perm *out);
 void svipc_rmid(struct svipc_ids *ids, struct svipc_obj *obj);
+void svipc_set_key_private(struct svipc_ids *ids, struct svipc_obj *obj);
 int svipc_max_idx(struct svipc_ids *ids);
 
 static inline bool svipc_getref(struct svipc_obj *obj)

@@ -669,6 +669,7 @@ static const struct svipc_kind_ops sem_ops = {
 	.alloc = sma_alloc,
 	.free_unpublished = sma_free_unpublished,
 	.more_checks = sma_more_checks,
+	.pin_module = true,
 };
 
 long svipc_semget_ioctl(struct svipc_get __user *uarg)

@@ -37,6 +37,7 @@
 #include <linux/tracepoint.h>
 
 #include "sem.h"
+#include "svipc.h"
 
 static DEFINE_SPINLOCK(undo_table_lock);
 static DEFINE_HASHTABLE(undo_table, 8);	/* under undo_table_lock */
@@ -274,15 +275,9 @@ static void svipc_exit_probe(void *data, struct task_struct *task)
 		undo_apply_all(&ulp->work);	/* cannot happen before exit_task_work */
 }
 
-static void find_exit_tp(struct tracepoint *tp, void *priv)
-{
-	if (!strcmp(tp->name, "sched_process_exit"))
-		*(struct tracepoint **)priv = tp;
-}
-
 int svipc_undo_init(void)
 {
-	for_each_kernel_tracepoint(find_exit_tp, &exit_tp);
+	exit_tp = svipc_exit_tracepoint();
 	if (!exit_tp) {
 		pr_err("no sched_process_exit tracepoint: SEM_UNDO impossible\n");
 		return -ENOENT;
