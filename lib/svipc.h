@@ -16,6 +16,7 @@
 #include <sys/ipc.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
+#include <sys/shm.h>
 #include <time.h>
 
 #ifdef __cplusplus
@@ -34,6 +35,11 @@ int svipc_semtimedop(int semid, struct sembuf *sops, size_t nsops,
 		     const struct timespec *timeout);
 /* The fourth argument is the caller's union semun, as for glibc. */
 int svipc_semctl(int semid, int semnum, int cmd, ...);
+
+int svipc_shmget(key_t key, size_t size, int shmflg);
+void *svipc_shmat(int shmid, const void *shmaddr, int shmflg);
+int svipc_shmdt(const void *shmaddr);
+int svipc_shmctl(int shmid, int cmd, struct shmid_ds *buf);
 
 /*
  * The descriptor of /dev/svipc this process uses, opened on first use

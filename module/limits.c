@@ -10,11 +10,13 @@
 #include <linux/moduleparam.h>
 #include <linux/msg.h>
 #include <linux/sem.h>
+#include <linux/shm.h>
+#include <uapi/linux/shm.h>
 #include <linux/spinlock.h>
 #include <linux/sysfs.h>
 
 #include "limits.h"
-#include "obj.h"
+#include "svipc.h"
 
 struct svipc_limit svipc_msgmax = { MSGMAX, 0, INT_MAX };
 struct svipc_limit svipc_msgmnb = { MSGMNB, 0, INT_MAX };
@@ -24,6 +26,10 @@ struct svipc_limit svipc_semmsl = { SEMMSL, INT_MIN, INT_MAX };
 struct svipc_limit svipc_semmns = { SEMMNS, INT_MIN, INT_MAX };
 struct svipc_limit svipc_semopm = { SEMOPM, INT_MIN, INT_MAX };
 struct svipc_limit svipc_semmni = { SEMMNI, 0, SVIPC_MNI };
+struct svipc_limit svipc_shmmni = { SHMMNI, 0, SVIPC_MNI };
+unsigned long svipc_shmmax = SHMMAX;
+unsigned long svipc_shmall = SHMALL;
+int svipc_shm_rmid_forced;
 
 static int svipc_limit_set(const char *val, const struct kernel_param *kp)
 {
@@ -109,3 +115,61 @@ static const struct kernel_param_ops svipc_sem_param_ops = {
 
 module_param_cb(sem, &svipc_sem_param_ops, NULL, 0644);
 MODULE_PARM_DESC(sem, "\"SEMMSL SEMMNS SEMOPM SEMMNI\" (default \"32000 1024000000 500 32000\")");
+
+module_param_cb(shmmni, &svipc_limit_ops, &svipc_shmmni, 0644);
+MODULE_PARM_DESC(shmmni, "most shared memory segments (default 4096, at most 32768)");
+
+/* shmmax and shmall take any unsigned long, as the native sysctls do. */
+static int svipc_ulimit_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned long v;
+
+	if (kstrtoul(val, 0, &v))
+		return -EINVAL;
+	WRITE_ONCE(*(unsigned long *)kp->arg, v);
+	return 0;
+}
+
+static int svipc_ulimit_show(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%lu\n", svipc_ulimit_get(kp->arg));
+}
+
+static const struct kernel_param_ops svipc_ulimit_ops = {
+	.set = svipc_ulimit_set,
+	.get = svipc_ulimit_show,
+};
+
+module_param_cb(shmmax, &svipc_ulimit_ops, &svipc_shmmax, 0644);
+MODULE_PARM_DESC(shmmax, "largest segment in bytes (default ULONG_MAX - 2^24)");
+module_param_cb(shmall, &svipc_ulimit_ops, &svipc_shmall, 0644);
+MODULE_PARM_DESC(shmall, "most pages in all segments (default ULONG_MAX - 2^24)");
+
+/*
+ * shm_rmid_forced: 0 or 1.  As native, setting 1 also destroys the
+ * segments that are already orphaned: unattached, creator gone.
+ */
+static int svipc_rmid_forced_set(const char *val, const struct kernel_param *kp)
+{
+	int v;
+
+	if (kstrtoint(val, 0, &v) || v < 0 || v > 1)
+		return -EINVAL;
+	WRITE_ONCE(svipc_shm_rmid_forced, v);
+	if (v)
+		svipc_shm_destroy_orphans();
+	return 0;
+}
+
+static int svipc_rmid_forced_show(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(svipc_shm_rmid_forced));
+}
+
+static const struct kernel_param_ops svipc_rmid_forced_ops = {
+	.set = svipc_rmid_forced_set,
+	.get = svipc_rmid_forced_show,
+};
+
+module_param_cb(shm_rmid_forced, &svipc_rmid_forced_ops, NULL, 0644);
+MODULE_PARM_DESC(shm_rmid_forced, "1: destroy segments when unattached and their creator is gone (default 0)");

@@ -23,9 +23,19 @@ extern struct svipc_limit svipc_semmns;
 extern struct svipc_limit svipc_semopm;
 extern struct svipc_limit svipc_semmni;
 
+extern struct svipc_limit svipc_shmmni;
+extern unsigned long svipc_shmmax;
+extern unsigned long svipc_shmall;
+extern int svipc_shm_rmid_forced;
+
 static inline int svipc_limit_get(const struct svipc_limit *l)
 {
 	return READ_ONCE(l->val);
+}
+
+static inline unsigned long svipc_ulimit_get(const unsigned long *l)
+{
+	return READ_ONCE(*l);
 }
 
 #endif /* SVIPC_LIMITS_H */

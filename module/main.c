@@ -7,10 +7,11 @@
  * access is decided per object, so the node is mode 0666 and a descriptor
  * inherited across fork works unchanged.
  *
- * Unload: every object pins the module (obj.c), so rmmod is refused while
- * any exists; callers inside an ioctl hold the module through their open
- * file.  svipc_exit() therefore only has to wait for the RCU callbacks
- * that free removed objects.
+ * Unload: every message queue and semaphore set (obj.c), and every shared
+ * memory mapping (shm.c), pins the module, so rmmod is refused while any
+ * exists; callers inside an ioctl hold the module through their open
+ * file.  svipc_exit() frees the unattached segments left and waits for
+ * the RCU callbacks that free removed objects.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -30,7 +31,7 @@ static long svipc_version_ioctl(struct svipc_version __user *uarg)
 	if (v.abi_version || v.kinds || v.resv[0] || v.resv[1])
 		return -EINVAL;
 	v.abi_version = SVIPC_ABI_VERSION;
-	v.kinds = SVIPC_KIND_MSG | SVIPC_KIND_SEM;
+	v.kinds = SVIPC_KIND_MSG | SVIPC_KIND_SEM | SVIPC_KIND_SHM;
 	return copy_to_user(uarg, &v, sizeof(v)) ? -EFAULT : 0;
 }
 
@@ -66,6 +67,14 @@ static long svipc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return svipc_semop_ioctl(uarg);
 	case SVIPC_IOC_SEMCTL:
 		return svipc_semctl_ioctl(uarg);
+	case SVIPC_IOC_SHMGET:
+		return svipc_shmget_ioctl(uarg);
+	case SVIPC_IOC_SHMAT:
+		return svipc_shmat_ioctl(uarg);
+	case SVIPC_IOC_SHMDT:
+		return svipc_shmdt_ioctl(uarg);
+	case SVIPC_IOC_SHMCTL:
+		return svipc_shmctl_ioctl(uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -96,11 +105,16 @@ static int __init svipc_init(void)
 	err = svipc_sem_init();
 	if (err)
 		goto out_msg;
-	err = misc_register(&svipc_dev);
+	err = svipc_shm_init();
 	if (err)
 		goto out_sem;
+	err = misc_register(&svipc_dev);
+	if (err)
+		goto out_shm;
 	return 0;
 
+out_shm:
+	svipc_shm_exit();
 out_sem:
 	svipc_sem_exit();
 out_msg:
@@ -111,6 +125,8 @@ out_msg:
 static void __exit svipc_exit(void)
 {
 	misc_deregister(&svipc_dev);
+	/* Frees the segments left; none is mapped (mappings pin us). */
+	svipc_shm_exit();
 	/* Unregisters the exit probe and waits for running probes. */
 	svipc_sem_exit();
 	/* Removed objects are freed by RCU callbacks in this module. */

@@ -19,11 +19,12 @@
  * a value); errors are -1 with errno set, with the errno the native call
  * gives.  Unknown ioctl numbers fail with ENOTTY.
  *
- * The status structures (svipc_msqid_ds, svipc_semid_ds, svipc_msginfo,
- * svipc_seminfo, svipc_ipc_perm) are laid out like the x86-64 kernel's
- * msqid64_ds, semid64_ds, msginfo and seminfo, so a 64-bit library can
- * pass a caller's structures straight through; times are 64-bit on every
- * architecture.
+ * The status structures (svipc_msqid_ds, svipc_semid_ds, svipc_shmid_ds,
+ * svipc_msginfo, svipc_seminfo, svipc_shminfo, svipc_shm_info,
+ * svipc_ipc_perm) are laid out like the x86-64 kernel's msqid64_ds,
+ * semid64_ds, shmid64_ds, msginfo, seminfo, shminfo64 and shm_info, so
+ * a 64-bit library can pass a caller's structures straight through;
+ * times are 64-bit on every architecture.
  */
 #ifndef _UAPI_LINUX_SVIPC_H
 #define _UAPI_LINUX_SVIPC_H
@@ -176,6 +177,66 @@ struct svipc_seminfo {
 	__s32 semaem;
 };
 
+/*
+ * shmat: attaches segment shmid at addr (0: the kernel chooses) and
+ * returns 0 with the address of the attach in addr.  The mapping is made
+ * by the ioctl itself, in the calling process.
+ */
+struct svipc_shmat {
+	__s32 shmid;
+	__s32 shmflg;		/* SHM_RDONLY, SHM_RND, SHM_REMAP, SHM_EXEC */
+	__aligned_u64 addr;	/* in: wanted address; out: the attach */
+	__aligned_u64 resv;	/* must be zero */
+};
+
+/* shmdt: detaches the attach that starts at addr. */
+struct svipc_shmdt {
+	__aligned_u64 addr;
+	__aligned_u64 resv;	/* must be zero */
+};
+
+/* shmctl: struct svipc_ctl, semnum 0; buf points to one of these. */
+struct svipc_shmid_ds {
+	struct svipc_ipc_perm perm;	/* mode includes SHM_DEST, SHM_LOCKED */
+	__aligned_u64 segsz;
+	__aligned_s64 atime;
+	__aligned_s64 dtime;
+	__aligned_s64 ctime;
+	__s32 cpid;
+	__s32 lpid;
+	__aligned_u64 nattch;
+	__aligned_u64 unused4;
+	__aligned_u64 unused5;
+};
+
+/* Bits of svipc_shmid_ds.perm.mode beside the permissions, as native. */
+#define SVIPC_SHM_DEST		01000	/* removed, freed at the last detach */
+#define SVIPC_SHM_LOCKED	02000	/* SHM_LOCK in force */
+
+/* IPC_INFO */
+struct svipc_shminfo {
+	__aligned_u64 shmmax;
+	__aligned_u64 shmmin;
+	__aligned_u64 shmmni;
+	__aligned_u64 shmseg;
+	__aligned_u64 shmall;
+	__aligned_u64 unused1;
+	__aligned_u64 unused2;
+	__aligned_u64 unused3;
+	__aligned_u64 unused4;
+};
+
+/* SHM_INFO */
+struct svipc_shm_info {
+	__s32 used_ids;
+	__u32 pad;
+	__aligned_u64 shm_tot;		/* pages of all segments */
+	__aligned_u64 shm_rss;		/* pages resident */
+	__aligned_u64 shm_swp;		/* pages swapped out */
+	__aligned_u64 swap_attempts;	/* always 0, as native */
+	__aligned_u64 swap_successes;	/* always 0, as native */
+};
+
 #define SVIPC_IOC_MAGIC		0xE5
 
 #define SVIPC_IOC_VERSION	_IOR(SVIPC_IOC_MAGIC, 0x00, struct svipc_version)
@@ -186,5 +247,9 @@ struct svipc_seminfo {
 #define SVIPC_IOC_SEMGET	_IOW(SVIPC_IOC_MAGIC, 0x20, struct svipc_get)
 #define SVIPC_IOC_SEMOP		_IOW(SVIPC_IOC_MAGIC, 0x21, struct svipc_semop)
 #define SVIPC_IOC_SEMCTL	_IOW(SVIPC_IOC_MAGIC, 0x22, struct svipc_ctl)
+#define SVIPC_IOC_SHMGET	_IOW(SVIPC_IOC_MAGIC, 0x30, struct svipc_get)
+#define SVIPC_IOC_SHMAT		_IOWR(SVIPC_IOC_MAGIC, 0x31, struct svipc_shmat)
+#define SVIPC_IOC_SHMDT		_IOW(SVIPC_IOC_MAGIC, 0x32, struct svipc_shmdt)
+#define SVIPC_IOC_SHMCTL	_IOW(SVIPC_IOC_MAGIC, 0x33, struct svipc_ctl)
 
 #endif /* _UAPI_LINUX_SVIPC_H */
