@@ -5,7 +5,10 @@
  * bad argument pointers and bad user pointers inside the structures give
  * EFAULT (with native's side effects: nothing queued, a message lost on a
  * failed receive), both mtype widths work, and every structure has one
- * layout.  The file is also built with -m32 (abi32_test), which proves the
+ * layout.  Shared memory's ioctls get the same treatment at the end:
+ * shmat's address comes back in its structure (and an attach the caller
+ * cannot learn is undone), the library's 32-bit conversions agree with
+ * the raw structures.  The file is also built with -m32 (abi32_test), which proves the
  * compat_ioctl path: every expectation here holds for both builds.
  */
 #include <limits.h>
@@ -275,6 +278,10 @@ static const struct {
 	{ SVIPC_IOC_SEMGET },
 	{ SVIPC_IOC_SEMOP },
 	{ SVIPC_IOC_SEMCTL },
+	{ SVIPC_IOC_SHMGET },
+	{ SVIPC_IOC_SHMAT },
+	{ SVIPC_IOC_SHMDT },
+	{ SVIPC_IOC_SHMCTL },
 };
 
 #define N_IOCTLS (sizeof(all_ioctls) / sizeof(all_ioctls[0]))
@@ -1554,6 +1561,338 @@ TEST_F(abi, library_ipc_info_agrees_with_raw_ioctl)
 	EXPECT_EQ((int)get_u32(raw, OFF_MSGTQL), info.msgtql);
 	EXPECT_EQ(get_u32(raw, OFF_MSGSEG) & 0xffff, info.msgseg);
 	EXPECT_EQ(param_get("msgmax"), info.msgmax);
+}
+
+/* ---- shared memory ---------------------------------------------------- */
+
+/* The x86-64 kernel's shmid64_ds, shminfo64 and shm_info. */
+#define ABI_SHMID_SIZE		112
+#define OFF_SEGSZ		48
+#define OFF_ATIME		56
+#define OFF_DTIME		64
+#define OFF_SHM_CTIME		72
+#define OFF_CPID		80
+#define OFF_LPID		84
+#define OFF_NATTCH		88
+#define ABI_SHMINFO_SIZE	72
+#define ABI_SHM_INFO_SIZE	48
+
+static long raw_shmget(key_t key, uint64_t size, int flags)
+{
+	struct svipc_get a = { .key = key, .flags = flags, .size = size };
+
+	return raw_ioctl(SVIPC_IOC_SHMGET, &a);
+}
+
+static long raw_shmctl(int id, int cmd, const void *buf)
+{
+	struct svipc_ctl a = { .id = id, .cmd = cmd, .buf = (uintptr_t)buf };
+
+	return raw_ioctl(SVIPC_IOC_SHMCTL, &a);
+}
+
+static uint64_t shm_nattch(int id)
+{
+	unsigned char buf[STATBUF];
+
+	memset(buf, 0, sizeof(buf));
+	if (raw_shmctl(id, IPC_STAT, buf))
+		return ~0ULL;
+	return get_u64(buf, OFF_NATTCH);
+}
+
+FIXTURE(shmabi) {
+	int ids[8];
+	int n;
+};
+
+FIXTURE_SETUP(shmabi)
+{
+	self->n = 0;
+	ASSERT_LE(0, svipc_fd());
+}
+
+FIXTURE_TEARDOWN(shmabi)
+{
+	int i;
+
+	for (i = 0; i < self->n; i++)
+		raw_shmctl(self->ids[i], IPC_RMID, NULL);
+}
+
+static long shm_track(FIXTURE_DATA(shmabi) *self, long id)
+{
+	if (id >= 0 && id <= INT_MAX && self->n < 8)
+		self->ids[self->n++] = id;
+	return id;
+}
+
+TEST(shm_structs_have_one_layout_for_32_and_64_bit)
+{
+	EXPECT_LAYOUT(24, sizeof(struct svipc_shmat));
+	EXPECT_LAYOUT(0, offsetof(struct svipc_shmat, shmid));
+	EXPECT_LAYOUT(4, offsetof(struct svipc_shmat, shmflg));
+	EXPECT_LAYOUT(8, offsetof(struct svipc_shmat, addr));
+	EXPECT_LAYOUT(16, offsetof(struct svipc_shmat, resv));
+	EXPECT_LAYOUT(16, sizeof(struct svipc_shmdt));
+	EXPECT_LAYOUT(8, offsetof(struct svipc_shmdt, resv));
+
+	EXPECT_LAYOUT(ABI_SHMID_SIZE, sizeof(struct svipc_shmid_ds));
+	EXPECT_LAYOUT(OFF_SEGSZ, offsetof(struct svipc_shmid_ds, segsz));
+	EXPECT_LAYOUT(OFF_ATIME, offsetof(struct svipc_shmid_ds, atime));
+	EXPECT_LAYOUT(OFF_DTIME, offsetof(struct svipc_shmid_ds, dtime));
+	EXPECT_LAYOUT(OFF_SHM_CTIME, offsetof(struct svipc_shmid_ds, ctime));
+	EXPECT_LAYOUT(OFF_CPID, offsetof(struct svipc_shmid_ds, cpid));
+	EXPECT_LAYOUT(OFF_LPID, offsetof(struct svipc_shmid_ds, lpid));
+	EXPECT_LAYOUT(OFF_NATTCH, offsetof(struct svipc_shmid_ds, nattch));
+	EXPECT_LAYOUT(96, offsetof(struct svipc_shmid_ds, unused4));
+	EXPECT_LAYOUT(104, offsetof(struct svipc_shmid_ds, unused5));
+
+	EXPECT_LAYOUT(ABI_SHMINFO_SIZE, sizeof(struct svipc_shminfo));
+	EXPECT_LAYOUT(0, offsetof(struct svipc_shminfo, shmmax));
+	EXPECT_LAYOUT(32, offsetof(struct svipc_shminfo, shmall));
+	EXPECT_LAYOUT(ABI_SHM_INFO_SIZE, sizeof(struct svipc_shm_info));
+	EXPECT_LAYOUT(4, offsetof(struct svipc_shm_info, pad));
+	EXPECT_LAYOUT(8, offsetof(struct svipc_shm_info, shm_tot));
+	EXPECT_LAYOUT(40, offsetof(struct svipc_shm_info, swap_successes));
+
+	EXPECT_LAYOUT(24, _IOC_SIZE(SVIPC_IOC_SHMGET));
+	EXPECT_LAYOUT(24, _IOC_SIZE(SVIPC_IOC_SHMAT));
+	EXPECT_LAYOUT(16, _IOC_SIZE(SVIPC_IOC_SHMDT));
+	EXPECT_LAYOUT(24, _IOC_SIZE(SVIPC_IOC_SHMCTL));
+	EXPECT_LAYOUT(_IOC_READ | _IOC_WRITE, _IOC_DIR(SVIPC_IOC_SHMAT));
+}
+
+#if __SIZEOF_LONG__ == 8
+TEST(libc_shm_structs_match_the_abi_on_64_bit)
+{
+	EXPECT_LAYOUT(ABI_SHMID_SIZE, sizeof(struct shmid_ds));
+	EXPECT_LAYOUT(OFF_SEGSZ, offsetof(struct shmid_ds, shm_segsz));
+	EXPECT_LAYOUT(OFF_SHM_CTIME, offsetof(struct shmid_ds, shm_ctime));
+	EXPECT_LAYOUT(OFF_LPID, offsetof(struct shmid_ds, shm_lpid));
+	EXPECT_LAYOUT(OFF_NATTCH, offsetof(struct shmid_ds, shm_nattch));
+	EXPECT_LAYOUT(ABI_SHMINFO_SIZE, sizeof(struct shminfo));
+	EXPECT_LAYOUT(32, offsetof(struct shminfo, shmall));
+	EXPECT_LAYOUT(ABI_SHM_INFO_SIZE, sizeof(struct shm_info));
+	EXPECT_LAYOUT(8, offsetof(struct shm_info, shm_tot));
+}
+#endif
+
+TEST(version_reports_shared_memory)
+{
+	struct svipc_version v;
+
+	memset(&v, 0, sizeof(v));
+	ASSERT_EQ(0, raw_ioctl(SVIPC_IOC_VERSION, &v));
+	EXPECT_EQ(SVIPC_KIND_MSG | SVIPC_KIND_SEM | SVIPC_KIND_SHM, v.kinds);
+}
+
+TEST_F(shmabi, reserved_fields_are_einval_and_change_nothing)
+{
+	struct svipc_get g = { .key = test_key(5), .flags = IPC_CREAT | 0600,
+			       .size = 4096, .resv = 1 };
+	struct svipc_shmat at = { 0 };
+	struct svipc_shmdt dt = { 0 };
+	struct svipc_ctl c = { 0 };
+	unsigned char buf[STATBUF];
+	int id;
+
+	EXPECT_ERRNO(EINVAL, shm_track(self, raw_ioctl(SVIPC_IOC_SHMGET, &g)));
+	EXPECT_ERRNO(ENOENT, raw_shmget(test_key(5), 0, 0));
+	id = shm_track(self, raw_shmget(IPC_PRIVATE, 4096, 0600));
+	ASSERT_LE(0, id);
+
+	at.shmid = id;
+	at.resv = 1ULL << 63;
+	EXPECT_ERRNO(EINVAL, raw_ioctl(SVIPC_IOC_SHMAT, &at));
+	EXPECT_EQ(0u, shm_nattch(id));
+	at.resv = 0;
+	ASSERT_EQ(0, raw_ioctl(SVIPC_IOC_SHMAT, &at));
+	ASSERT_NE(0u, at.addr);
+	EXPECT_EQ(1u, shm_nattch(id));
+
+	dt.addr = at.addr;
+	dt.resv = 1;
+	EXPECT_ERRNO(EINVAL, raw_ioctl(SVIPC_IOC_SHMDT, &dt));
+	EXPECT_EQ(1u, shm_nattch(id));
+
+	c.id = id;
+	c.cmd = IPC_STAT;
+	c.buf = (uintptr_t)buf;
+	c.semnum = 1;
+	EXPECT_ERRNO(EINVAL, raw_ioctl(SVIPC_IOC_SHMCTL, &c));
+	c.semnum = 0;
+	c.resv = 1;
+	EXPECT_ERRNO(EINVAL, raw_ioctl(SVIPC_IOC_SHMCTL, &c));
+	c.resv = 0;
+	EXPECT_EQ(0, raw_ioctl(SVIPC_IOC_SHMCTL, &c));
+
+	dt.resv = 0;
+	EXPECT_EQ(0, raw_ioctl(SVIPC_IOC_SHMDT, &dt));
+	EXPECT_EQ(0u, shm_nattch(id));
+}
+
+TEST_F(shmabi, shmat_returns_the_address_in_its_structure_only)
+{
+	struct svipc_shmat at;
+	unsigned char *p;
+	int id;
+
+	id = shm_track(self, raw_shmget(IPC_PRIVATE, 4096, 0600));
+	ASSERT_LE(0, id);
+	memset(&at, 0, sizeof(at));
+	at.shmid = id;
+	ASSERT_EQ(0, raw_ioctl(SVIPC_IOC_SHMAT, &at));
+	EXPECT_EQ(id, at.shmid);
+	EXPECT_EQ(0, at.shmflg);
+	EXPECT_EQ(0u, at.resv);
+	EXPECT_EQ(0u, at.addr % page_size());
+	/* A 32-bit caller gets an address it can hold. */
+	EXPECT_EQ(at.addr, (uint64_t)(uintptr_t)at.addr);
+	p = (unsigned char *)(uintptr_t)at.addr;
+	p[0] = 42;
+	EXPECT_EQ(42, p[0]);
+	EXPECT_EQ(0, svipc_shmdt(p));
+	/* The library returns what the ioctl does. */
+	p = svipc_shmat(id, (void *)(uintptr_t)at.addr, 0);
+	EXPECT_EQ((uintptr_t)at.addr, (uintptr_t)p);
+	EXPECT_EQ(42, p[0]);
+	EXPECT_EQ(0, svipc_shmdt(p));
+}
+
+TEST_F(shmabi, shmat_that_cannot_report_its_address_is_undone)
+{
+	struct svipc_shmat at = { 0 };
+	struct svipc_shmat *ro;
+	int id;
+
+	id = shm_track(self, raw_shmget(IPC_PRIVATE, 3 * 4096, 0600));
+	ASSERT_LE(0, id);
+	at.shmid = id;
+	ro = mmap(NULL, page_size(), PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(ro != MAP_FAILED);
+	memcpy(ro, &at, sizeof(at));
+	ASSERT_EQ(0, mprotect(ro, page_size(), PROT_READ));
+	/* Read, mapped, but the address cannot be written back. */
+	EXPECT_ERRNO(EFAULT, raw_ioctl(SVIPC_IOC_SHMAT, ro));
+	EXPECT_EQ(0u, shm_nattch(id));
+	munmap(ro, page_size());
+}
+
+TEST_F(shmabi, shmat_and_shmdt_take_any_user_address_value)
+{
+	struct svipc_shmat at = { 0 };
+	struct svipc_shmdt dt = { 0 };
+	int id;
+
+	id = shm_track(self, raw_shmget(IPC_PRIVATE, 4096, 0600));
+	ASSERT_LE(0, id);
+	at.shmid = id;
+	/* Beyond the address space: the mapping fails, nothing is left. */
+	at.addr = 0xfffffffffffff000ULL;
+	EXPECT_NE(0, ERRNO_OF(raw_ioctl(SVIPC_IOC_SHMAT, &at)));
+	EXPECT_EQ(0u, shm_nattch(id));
+	dt.addr = 0xfffffffffffff000ULL;
+	EXPECT_ERRNO(EINVAL, raw_ioctl(SVIPC_IOC_SHMDT, &dt));
+	dt.addr = 1;
+	EXPECT_ERRNO(EINVAL, raw_ioctl(SVIPC_IOC_SHMDT, &dt));
+}
+
+TEST_F(shmabi, shmctl_writes_exactly_the_abi_structures)
+{
+	unsigned char buf[STATBUF];
+	size_t i, dirty;
+	int id, c;
+	static const struct { int cmd; size_t size; } cmds[] = {
+		{ IPC_STAT, ABI_SHMID_SIZE },
+		{ IPC_INFO, ABI_SHMINFO_SIZE },
+		{ SHM_INFO, ABI_SHM_INFO_SIZE },
+	};
+
+	id = shm_track(self, raw_shmget(test_key(6), 5000, IPC_CREAT | 0640));
+	ASSERT_LE(0, id);
+	for (c = 0; c < 3; c++) {
+		memset(buf, 0xa5, sizeof(buf));
+		ASSERT_LE(0, raw_shmctl(id, cmds[c].cmd, buf));
+		dirty = 0;
+		for (i = 0; i < sizeof(buf); i++)
+			if (buf[i] != 0xa5)
+				dirty = i + 1;
+		EXPECT_EQ(cmds[c].size, dirty) TH_LOG("cmd %d", cmds[c].cmd);
+	}
+	memset(buf, 0, sizeof(buf));
+	ASSERT_EQ(0, raw_shmctl(id, IPC_STAT, buf));
+	EXPECT_EQ((uint32_t)test_key(6), get_u32(buf, OFF_KEY));
+	EXPECT_EQ(0640u, get_u32(buf, OFF_MODE));
+	EXPECT_EQ(5000u, get_u64(buf, OFF_SEGSZ));
+	EXPECT_EQ((uint32_t)getpid(), get_u32(buf, OFF_CPID));
+	EXPECT_EQ(0u, get_u64(buf, OFF_NATTCH));
+	EXPECT_NE(0u, get_u64(buf, OFF_SHM_CTIME));
+}
+
+TEST_F(shmabi, library_shmctl_agrees_with_raw_ioctl_field_by_field)
+{
+	unsigned char raw[STATBUF], rawinfo[STATBUF];
+	struct shm_info sinfo;
+	struct shminfo info;
+	struct shmid_ds ds;
+	char *p;
+	int id;
+
+	id = shm_track(self, svipc_shmget(test_key(7), 3 * 4096 + 1, IPC_CREAT | 0604));
+	ASSERT_LE(0, id);
+	p = svipc_shmat(id, NULL, 0);
+	ASSERT_TRUE(p != (void *)-1);
+	p[0] = 1;
+	ASSERT_EQ(0, svipc_shmctl(id, SHM_LOCK, NULL));
+	memset(raw, 0, sizeof(raw));
+	ASSERT_EQ(0, raw_shmctl(id, IPC_STAT, raw));
+	memset(&ds, 0, sizeof(ds));
+	ASSERT_EQ(0, svipc_shmctl(id, IPC_STAT, &ds));
+	EXPECT_EQ((int32_t)get_u32(raw, OFF_KEY), ds.shm_perm.__key);
+	EXPECT_EQ(get_u32(raw, OFF_UID), ds.shm_perm.uid);
+	EXPECT_EQ(get_u32(raw, OFF_CGID), ds.shm_perm.cgid);
+	EXPECT_EQ(get_u32(raw, OFF_MODE), ds.shm_perm.mode);
+	EXPECT_EQ(02604u, ds.shm_perm.mode);
+	EXPECT_EQ(get_u32(raw, OFF_SEQ) & 0xffff, ds.shm_perm.__seq);
+	EXPECT_EQ(get_u64(raw, OFF_SEGSZ), (uint64_t)ds.shm_segsz);
+	EXPECT_EQ((int64_t)get_u64(raw, OFF_ATIME), (int64_t)ds.shm_atime);
+	EXPECT_EQ((int64_t)get_u64(raw, OFF_DTIME), (int64_t)ds.shm_dtime);
+	EXPECT_EQ((int64_t)get_u64(raw, OFF_SHM_CTIME), (int64_t)ds.shm_ctime);
+	EXPECT_EQ((pid_t)get_u32(raw, OFF_CPID), ds.shm_cpid);
+	EXPECT_EQ((pid_t)get_u32(raw, OFF_LPID), ds.shm_lpid);
+	EXPECT_EQ(get_u64(raw, OFF_NATTCH), (uint64_t)ds.shm_nattch);
+	EXPECT_EQ(1u, (uint64_t)ds.shm_nattch);
+	EXPECT_NE(0, (int64_t)ds.shm_atime);
+
+	/* IPC_SET through the library. */
+	ds.shm_perm.mode = 0600;
+	ASSERT_EQ(0, svipc_shmctl(id, IPC_SET, &ds));
+	ASSERT_EQ(0, raw_shmctl(id, IPC_STAT, raw));
+	EXPECT_EQ(02600u, get_u32(raw, OFF_MODE));
+
+	memset(rawinfo, 0, sizeof(rawinfo));
+	ASSERT_LE(0, raw_shmctl(0, IPC_INFO, rawinfo));
+	ASSERT_LE(0, svipc_shmctl(0, IPC_INFO, (struct shmid_ds *)&info));
+	/* As the native compat call, a 32-bit caller sees at most INT_MAX. */
+	if (sizeof(long) == 4) {
+		EXPECT_EQ(0x7fffffffUL, info.shmmax);
+	} else {
+		EXPECT_EQ(get_u64(rawinfo, 0), (uint64_t)info.shmmax);
+	}
+	EXPECT_EQ(1u, info.shmmin);
+	EXPECT_EQ(get_u64(rawinfo, 16), (uint64_t)info.shmmni);
+	EXPECT_EQ(get_u64(rawinfo, 24), (uint64_t)info.shmseg);
+
+	memset(rawinfo, 0, sizeof(rawinfo));
+	ASSERT_LE(0, raw_shmctl(0, SHM_INFO, rawinfo));
+	ASSERT_LE(0, svipc_shmctl(0, SHM_INFO, (struct shmid_ds *)&sinfo));
+	EXPECT_EQ((int)get_u32(rawinfo, 0), sinfo.used_ids);
+	EXPECT_EQ(get_u64(rawinfo, 8), (uint64_t)sinfo.shm_tot);
+	EXPECT_EQ(get_u64(rawinfo, 16), (uint64_t)sinfo.shm_rss);
+	EXPECT_LE(1u, (uint64_t)sinfo.shm_rss);
+	EXPECT_EQ(0, svipc_shmdt(p));
 }
 
 SVIPC_TEST_MAIN
