@@ -12,6 +12,12 @@
  * set guard a critical section that several processes enter in turn,
  * with SEM_UNDO so that a process that dies inside gives the semaphore
  * back.
+ *
+ * Last, the chapter's shared memory: a segment made with shmget, attached
+ * by a writer and a reader with shmat, paired with two semaphores (as the
+ * chapter insists) so that the reader sees each record exactly when the
+ * writer has finished it; shmctl(IPC_STAT) shows nattch, and shmdt and
+ * IPC_RMID end it.
  */
 #include <errno.h>
 #include <signal.h>
@@ -182,6 +188,97 @@ static void semaphore_demo(void)
 	printf("semctl(IPC_RMID): set %d removed\n", semid);
 }
 
+#define SHM_KEY		((key_t)0107)
+#define RECORDS		4
+
+struct board {
+	int n;
+	char text[RECORDS][48];
+};
+
+/* One semaphore op without undo: the pair hands the board back and forth. */
+static void semop1(int semid, int num, int op)
+{
+	struct sembuf sb = { .sem_num = num, .sem_op = op, .sem_flg = 0 };
+
+	if (svipc_semop(semid, &sb, 1) < 0)
+		die("semop");
+}
+
+static void shared_memory_demo(void)
+{
+	union semun arg = { .val = 0 };
+	struct shmid_ds ds;
+	struct board *b;
+	int shmid, semid, i;
+	pid_t pid;
+
+	shmid = svipc_shmget(SHM_KEY, sizeof(struct board), IPC_CREAT | IPC_EXCL | 0600);
+	if (shmid < 0)
+		die("shmget(0107, ..., IPC_CREAT|IPC_EXCL|0600)");
+	/* Semaphore 0: a record is ready; 1: the board is free to write. */
+	semid = svipc_semget(IPC_PRIVATE, 2, 0600);
+	if (semid < 0)
+		die("semget");
+	arg.val = 1;
+	if (svipc_semctl(semid, 1, SETVAL, arg) < 0)
+		die("semctl(SETVAL)");
+	printf("\nshmget(0107, %zu, ...) = %d, guarded by semaphore set %d\n",
+	       sizeof(struct board), shmid, semid);
+	fflush(stdout);
+
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		/* The reader: attaches read-only, takes each record in turn. */
+		const struct board *rb = svipc_shmat(shmid, NULL, SHM_RDONLY);
+
+		if (rb == (void *)-1)
+			die("shmat(SHM_RDONLY)");
+		for (i = 0; i < RECORDS; i++) {
+			semop1(semid, 0, -1);
+			printf("  [reader] record %d: \"%s\"\n", rb->n, rb->text[i]);
+			fflush(stdout);
+			semop1(semid, 1, 1);
+		}
+		if (svipc_shmdt(rb) < 0)
+			die("shmdt");
+		exit(0);
+	}
+
+	b = svipc_shmat(shmid, NULL, 0);
+	if (b == (void *)-1)
+		die("shmat");
+	printf("shmat(%d, NULL, 0) = %p\n", shmid, (void *)b);
+	for (i = 0; i < RECORDS; i++) {
+		semop1(semid, 1, -1);
+		b->n = i + 1;
+		snprintf(b->text[i], sizeof(b->text[i]), "record %d, written by %d",
+			 i + 1, getpid());
+		/* The reader has taken record 1, so it is attached by now. */
+		if (i == 1) {
+			if (svipc_shmctl(shmid, IPC_STAT, &ds) < 0)
+				die("shmctl(IPC_STAT)");
+			printf("shmctl(IPC_STAT): %zu bytes, %lu attaches, made by %d\n",
+			       (size_t)ds.shm_segsz, (unsigned long)ds.shm_nattch,
+			       ds.shm_cpid);
+			fflush(stdout);
+		}
+		semop1(semid, 0, 1);
+	}
+	waitpid(pid, NULL, 0);
+	if (svipc_shmdt(b) < 0)
+		die("shmdt");
+	if (svipc_shmctl(shmid, IPC_STAT, &ds) < 0)
+		die("shmctl(IPC_STAT)");
+	printf("after both shmdt: %lu attaches\n", (unsigned long)ds.shm_nattch);
+	if (svipc_shmctl(shmid, IPC_RMID, NULL) < 0 ||
+	    svipc_semctl(semid, 0, IPC_RMID) < 0)
+		die("IPC_RMID");
+	printf("shmctl(IPC_RMID): segment %d removed\n", shmid);
+}
+
 int main(void)
 {
 	struct msqid_ds ds;
@@ -234,5 +331,6 @@ int main(void)
 		printf("msgget(0105, 0) now fails: %s\n", strerror(errno));
 
 	semaphore_demo();
+	shared_memory_demo();
 	return 0;
 }

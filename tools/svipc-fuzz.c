@@ -10,9 +10,15 @@
  * read-only, kernel addresses or straddle the end of a mapped page, and
  * random ioctl numbers.  Blocking calls are cut short by a timer signal;
  * some workers drop their privileges; a reaper kills children that sleep
- * inside svipc.  Every errno must be one the native call can return.
+ * inside svipc or hold shared memory attaches.  Shared memory is attached
+ * where the kernel chooses, at bad addresses, and with SHM_REMAP over a
+ * slot each thread keeps reserved for it (so that no thread's remap can
+ * hit memory another one uses); attaches are touched, then detached, or
+ * left to the process's exit.  Every errno must be one the native call
+ * can return.
  *
- * At the end every object is removed and MSG_INFO must show none left;
+ * At the end every object is removed and MSG_INFO, SEM_INFO and SHM_INFO
+ * must show none left;
  * the rig then unloads the module (which fails if anything leaked a
  * reference) and, on the debug kernel, asks kmemleak.
  *
@@ -46,6 +52,7 @@
 struct shared {
 	int ids[MAX_IDS];
 	int semids[MAX_IDS];
+	int shmids[MAX_IDS];
 	unsigned long calls;
 	unsigned long errnos[160];
 	unsigned long bad;
@@ -118,6 +125,20 @@ static int allowed(unsigned long cmd, int err)
 		return err == EINVAL || err == EACCES || err == EPERM ||
 		       err == ERANGE || err == EIDRM || err == EFAULT ||
 		       err == ENOMEM;
+	case SVIPC_IOC_SHMGET:
+		return err == ENOENT || err == EEXIST || err == EACCES ||
+		       err == ENOSPC || err == ENOMEM || err == EINVAL ||
+		       err == EFAULT;
+	case SVIPC_IOC_SHMAT:
+		/* EPERM: a fixed address below mmap_min_addr, as natively. */
+		return err == EINVAL || err == EACCES || err == EIDRM ||
+		       err == ENOMEM || err == EINTR || err == EFAULT ||
+		       err == EPERM;
+	case SVIPC_IOC_SHMDT:
+		return err == EINVAL || err == EINTR || err == EFAULT;
+	case SVIPC_IOC_SHMCTL:
+		return err == EINVAL || err == EACCES || err == EPERM ||
+		       err == EFAULT || err == EIDRM || err == ENOMEM;
 	case SVIPC_IOC_VERSION:
 		return err == EINVAL || err == EFAULT;
 	default:
@@ -269,6 +290,257 @@ static void sem_call(struct rng *r, char *buf)
 	}
 }
 
+/* ---- shared memory ---------------------------------------------------- */
+
+#define SLOT_PAGES	16
+#define MAX_ATT		8
+
+/* Per thread: its attaches, and a reserved slot for SHM_REMAP. */
+struct tstate {
+	void *att[MAX_ATT];
+	int natt;
+	char *slot;			/* PROT_NONE reservation, or NULL */
+};
+
+static long pgsz;
+
+static int pick_shmid(struct rng *r)
+{
+	int id = __atomic_load_n(&sh->shmids[rnd_below(r, MAX_IDS)],
+				 __ATOMIC_RELAXED);
+
+	switch (rnd_below(r, 10)) {
+	case 0:
+		return (int)rnd(r);
+	case 1:
+		return id + (1 << 15);
+	case 2:
+		return -(int)rnd_below(r, 3);
+	default:
+		return id;
+	}
+}
+
+static long raw_shmat(int id, uint64_t addr, int flg, void **out)
+{
+	struct svipc_shmat a = { .shmid = id, .shmflg = flg, .addr = addr };
+	long ret = ioctl(devfd, SVIPC_IOC_SHMAT, &a);
+
+	*out = ret ? NULL : (void *)(uintptr_t)a.addr;
+	return ret;
+}
+
+static long raw_shmdt(void *addr)
+{
+	struct svipc_shmdt a = { .addr = (uintptr_t)addr };
+
+	return ioctl(devfd, SVIPC_IOC_SHMDT, &a);
+}
+
+/* Read, and write unless read-only, the first byte of a fresh attach. */
+static void touch(void *p, int flg)
+{
+	volatile char *c = p;
+
+	if (flg & SHM_RDONLY)
+		(void)*c;
+	else
+		*c += 1;
+}
+
+/* Attach where the kernel chooses, or at an address it must refuse. */
+static void shm_attach(struct rng *r, struct tstate *ts)
+{
+	static const int fl[] = { 0, SHM_RDONLY, SHM_RND, SHM_EXEC,
+				  SHM_RDONLY | SHM_EXEC };
+	int flg = fl[rnd_below(r, 5)], id = pick_shmid(r);
+	uint64_t addr = 0;
+	void *p;
+	long ret;
+
+	if (rnd_below(r, 16) == 0)	/* unknown bits, but never a remap */
+		flg |= (int)rnd(r) & ~SHM_REMAP;
+	switch (rnd_below(r, 8)) {
+	case 0:
+		addr = 1 + rnd_below(r, pgsz - 1);	/* unaligned */
+		flg &= ~SHM_RND;
+		break;
+	case 1:
+		addr = rnd_below(r, 2) ? 0xffffffff81000000ULL : ~0ULL - 4095;
+		break;
+	case 2:
+		flg |= SHM_REMAP;		/* with NULL: EINVAL */
+		break;
+	default:
+		break;
+	}
+	if (ts->natt == MAX_ATT) {
+		ret = raw_shmdt(ts->att[0]);
+		record(SVIPC_IOC_SHMDT, "shmdt", ret);
+		if (ret)
+			note_bad("shmdt of an own attach", ret, errno);
+		memmove(ts->att, ts->att + 1, sizeof(ts->att[0]) * (MAX_ATT - 1));
+		ts->natt--;
+	}
+	ret = raw_shmat(id, addr, flg, &p);
+	record(SVIPC_IOC_SHMAT, "shmat", ret);
+	if (ret)
+		return;
+	if (addr >= 0xffff800000000000ULL || (flg & SHM_REMAP)) {
+		note_bad("shmat at an impossible address", 0, 0);
+		raw_shmdt(p);
+		return;
+	}
+	touch(p, flg);
+	ts->att[ts->natt++] = p;
+}
+
+/* SHM_REMAP over the thread's own slot: attach, touch, detach, reserve. */
+static void shm_remap(struct rng *r, struct tstate *ts)
+{
+	struct svipc_shmid_ds ds;
+	struct svipc_ctl c;
+	int id = pick_shmid(r), flg = SHM_REMAP;
+	void *p, *back;
+	uint64_t addr;
+	long ret;
+
+	if (!ts->slot)
+		return;
+	memset(&c, 0, sizeof(c));
+	c.id = id;
+	c.cmd = IPC_STAT;
+	c.buf = (uintptr_t)&ds;
+	/* A segment's size never changes: it fits now, it fits at attach. */
+	if (ioctl(devfd, SVIPC_IOC_SHMCTL, &c) ||
+	    ds.segsz > (uint64_t)SLOT_PAGES * pgsz)
+		return;
+	if (rnd_below(r, 2))
+		flg |= SHM_RDONLY;
+	if (rnd_below(r, 2))
+		flg |= SHM_RND;
+	addr = (uintptr_t)ts->slot;
+	if (rnd_below(r, 4) == 0)	/* EINVAL, unless SHM_RND rounds it */
+		addr += 1 + rnd_below(r, pgsz - 1);
+	ret = raw_shmat(id, addr, flg, &p);
+	record(SVIPC_IOC_SHMAT, "shmat remap", ret);
+	if (ret)
+		return;
+	if ((char *)p != ts->slot) {
+		note_bad("shmat remap landed elsewhere", 0, 0);
+		return;
+	}
+	touch(p, flg);
+	ret = raw_shmdt(p);
+	record(SVIPC_IOC_SHMDT, "shmdt", ret);
+	if (ret)
+		note_bad("shmdt of a remap", ret, errno);
+	/* Another thread's attach may have taken the hole: then give up. */
+	back = mmap(ts->slot, SLOT_PAGES * pgsz, PROT_NONE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	if (back != ts->slot) {
+		if (back != MAP_FAILED)
+			munmap(back, SLOT_PAGES * pgsz);
+		ts->slot = NULL;
+	}
+}
+
+static void shm_call(struct rng *r, struct tstate *ts, char *buf)
+{
+	unsigned long cmd;
+	long ret;
+
+	switch (rnd_below(r, 8)) {
+	case 0: {
+		static const uint64_t sizes[] = { 1, 4096, 4097, 12288, 65536,
+						  1 << 20 };
+		struct svipc_get a = {
+			.key = rnd_below(r, 4) ? 0 : 0x5c000000 + rnd_below(r, 8),
+			.flags = pick_flags(r) | (rnd_below(r, 2) ? IPC_CREAT : 0),
+			.size = sizes[rnd_below(r, 6)],
+		};
+
+		if (rnd_below(r, 16) == 0)
+			a.size = rnd_below(r, 2) ? 0 : rnd(r);
+		if (rnd_below(r, 32) == 0)
+			a.resv = rnd(r);
+		cmd = SVIPC_IOC_SHMGET;
+		ret = ioctl(devfd, cmd, bad_ptr(r, &a));
+		record(cmd, "shmget", ret);
+		if (ret >= 0)
+			__atomic_store_n(&sh->shmids[rnd_below(r, MAX_IDS)],
+					 (int)ret, __ATOMIC_RELAXED);
+		break;
+	}
+	case 1:
+	case 2:
+		shm_attach(r, ts);
+		break;
+	case 3:
+		shm_remap(r, ts);
+		break;
+	case 4: {
+		void *addr;
+		int i = -1;
+
+		if (ts->natt && rnd_below(r, 4)) {
+			i = rnd_below(r, ts->natt);
+			addr = ts->att[i];
+		} else {
+			static const uintptr_t junk[] = { 0, 1, 4095, 4096 };
+
+			addr = (void *)junk[rnd_below(r, 4)];
+			if (rnd_below(r, 2))
+				addr = page_end - rnd_below(r, 16);
+		}
+		ret = raw_shmdt(addr);
+		record(SVIPC_IOC_SHMDT, "shmdt", ret);
+		if (i >= 0) {
+			if (ret)
+				note_bad("shmdt of an own attach", ret, errno);
+			ts->att[i] = ts->att[--ts->natt];
+		}
+		break;
+	}
+	case 5: {
+		struct svipc_shmdt a = { .addr = 0 };
+
+		/* The argument itself bad, or a reserved bit set. */
+		if (rnd_below(r, 2))
+			a.resv = 1 + rnd_below(r, 100);
+		ret = ioctl(devfd, SVIPC_IOC_SHMDT, bad_ptr(r, &a));
+		record(SVIPC_IOC_SHMDT, "shmdt raw", ret);
+		break;
+	}
+	default: {
+		static const int cmds[] = {
+			IPC_STAT, IPC_SET, IPC_RMID, IPC_INFO, SHM_INFO,
+			SHM_STAT, SHM_STAT_ANY, SHM_LOCK, SHM_UNLOCK, 99, -1,
+		};
+		struct svipc_shmid_ds ds;
+		struct svipc_ctl a = {
+			.id = pick_shmid(r),
+			.cmd = cmds[rnd_below(r, sizeof(cmds) / sizeof(cmds[0]))],
+		};
+
+		memset(&ds, 0, sizeof(ds));
+		ds.perm.mode = rnd_below(r, 2) ? 0666 : (uint32_t)rnd(r);
+		ds.perm.uid = rnd_below(r, 4) ? 0 : (uint32_t)rnd(r);
+		if (a.cmd == IPC_RMID && rnd_below(r, 2))
+			a.cmd = IPC_STAT;
+		if (a.cmd == SHM_STAT || a.cmd == SHM_STAT_ANY)
+			a.id &= 0x7fff;
+		a.buf = (uintptr_t)bad_ptr(r, rnd_below(r, 2) ? (void *)&ds : buf);
+		if (rnd_below(r, 32) == 0)
+			a.semnum = (int)rnd(r);
+		cmd = SVIPC_IOC_SHMCTL;
+		ret = ioctl(devfd, cmd, bad_ptr(r, &a));
+		record(cmd, "shmctl", ret);
+		break;
+	}
+	}
+}
+
 static int pick_flags(struct rng *r)
 {
 	static const int bits[] = {
@@ -300,12 +572,21 @@ static void record(unsigned long cmd, const char *what, long ret)
 		note_bad(what, ret, err);
 }
 
-static void one_call(struct rng *r, char *buf, size_t bufsz)
+static void one_call(struct rng *r, struct tstate *ts, char *buf,
+		     size_t bufsz)
 {
 	unsigned long cmd;
 	long ret;
 
-	switch (rnd_below(r, 22)) {
+	switch (rnd_below(r, 28)) {
+	case 22:
+	case 23:
+	case 24:
+	case 25:
+	case 26:
+	case 27:
+		shm_call(r, ts, buf);
+		break;
 	case 16:
 	case 17:
 	case 18:
@@ -457,6 +738,7 @@ static void *worker_thread(void *p)
 	struct rng r = { .s = ta->seed | 1 };
 	size_t bufsz = 9000;
 	char *buf = malloc(bufsz);
+	struct tstate ts = { .natt = 0 };
 	unsigned long i;
 
 	struct sigevent sev = {
@@ -479,9 +761,14 @@ static void *worker_thread(void *p)
 		free(buf);
 		return NULL;
 	}
+	ts.slot = mmap(NULL, SLOT_PAGES * pgsz, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (ts.slot == MAP_FAILED)
+		ts.slot = NULL;
 	for (i = 0; i < calls_per_thread; i++)
-		one_call(&r, buf, bufsz);
+		one_call(&r, &ts, buf, bufsz);
 	timer_delete(timer);
+	/* Attaches left are dropped at exit, by the kernel. */
 	free(buf);
 	return NULL;
 }
@@ -524,7 +811,12 @@ static void reaper(unsigned long rounds)
 			struct sembuf up = { 0, 1, SEM_UNDO };
 			struct sembuf down[2] = { { 0, -1, SEM_UNDO }, { 1, -2, SEM_UNDO } };
 
-			/* Exits (or dies) with undo entries, often mid-call. */
+			int shmid = sh->shmids[rnd_below(&r, MAX_IDS)];
+			char *att = svipc_shmat(shmid, NULL, 0);
+
+			/* Exits (or dies) with undo entries and attaches. */
+			if (att != (void *)-1)
+				att[0] = 1;
 			svipc_semop(semid, &up, 1);
 			switch (rnd_below(&r, 3)) {
 			case 0:
@@ -547,6 +839,43 @@ static void reaper(unsigned long rounds)
 		waitpid(c, NULL, 0);
 	}
 	_exit(0);
+}
+
+/* Remove every segment left; return SHM_INFO's count of what remains. */
+static int shm_cleanup(void)
+{
+	struct svipc_shm_info info;
+	struct svipc_shmid_ds ds;
+	struct svipc_ctl a;
+	int max, i, id;
+
+	memset(&a, 0, sizeof(a));
+	a.cmd = SHM_INFO;
+	a.buf = (uintptr_t)&info;
+	max = ioctl(devfd, SVIPC_IOC_SHMCTL, &a);
+	for (i = 0; i <= max && i < 32768; i++) {
+		memset(&a, 0, sizeof(a));
+		a.id = i;
+		a.cmd = SHM_STAT_ANY;
+		a.buf = (uintptr_t)&ds;
+		id = ioctl(devfd, SVIPC_IOC_SHMCTL, &a);
+		if (id < 0)
+			continue;
+		/* Every worker has exited: nothing can be attached. */
+		if (ds.nattch)
+			note_bad("segment still attached", (long)ds.nattch, 0);
+		memset(&a, 0, sizeof(a));
+		a.id = id;
+		a.cmd = IPC_RMID;
+		if (ioctl(devfd, SVIPC_IOC_SHMCTL, &a))
+			note_bad("cleanup shm rmid", -1, errno);
+	}
+	memset(&a, 0, sizeof(a));
+	a.cmd = SHM_INFO;
+	a.buf = (uintptr_t)&info;
+	if (ioctl(devfd, SVIPC_IOC_SHMCTL, &a) < 0)
+		return -1;
+	return info.used_ids + (info.shm_tot ? 1 : 0) + (info.shm_rss ? 1 : 0);
 }
 
 /* Remove every object that is left; return how many remain after. */
@@ -609,7 +938,8 @@ static int cleanup(void)
 	a.buf = (uintptr_t)&info;
 	if (ioctl(devfd, SVIPC_IOC_MSGCTL, &a) < 0)
 		return -1;
-	return left + info.msgpool + (info.msgmap ? 1 : 0) + (info.msgtql ? 1 : 0);
+	return left + info.msgpool + (info.msgmap ? 1 : 0) +
+	       (info.msgtql ? 1 : 0) + shm_cleanup();
 }
 
 int main(int argc, char **argv)
@@ -651,6 +981,8 @@ int main(int argc, char **argv)
 		return 1;
 	memset(sh->ids, 0xff, sizeof(sh->ids));
 	memset(sh->semids, 0xff, sizeof(sh->semids));
+	memset(sh->shmids, 0xff, sizeof(sh->shmids));
+	pgsz = pg;
 	page_ro = m;
 	mprotect(page_ro, pg, PROT_READ);
 	page_end = m + 2 * pg - 1;
@@ -688,7 +1020,7 @@ int main(int argc, char **argv)
 		failed = 1;
 	}
 	if (left) {
-		printf("# %d queues, messages or bytes still accounted after cleanup\n", left);
+		printf("# %d objects, messages, pages or bytes still accounted after cleanup\n", left);
 		failed = 1;
 	}
 	printf("%s 1 fuzz\n", failed ? "not ok" : "ok");
