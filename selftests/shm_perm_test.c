@@ -2,8 +2,8 @@
 /*
  * The permission matrix of shared memory segments, as native Linux
  * enforces it, proved by unprivileged callers (forked children that drop
- * to a non-zero uid with no capabilities) against segments that root
- * creates and removes:
+ * to a non-zero uid with no capabilities, or stay uid 0 without one
+ * capability) against segments that root creates and removes:
  *
  *  - ipcperms: the owner class applies when euid is uid or cuid, else the
  *    group class when egid or a supplementary group is gid or cgid, else
@@ -11,17 +11,28 @@
  *    read only with SHM_RDONLY, and execute too with SHM_EXEC; IPC_STAT
  *    and SHM_STAT need read; SHM_STAT_ANY, IPC_INFO and SHM_INFO nothing;
  *  - the order of the checks: shmat's address rules and the id lookup
- *    come before EACCES; shmget's EEXIST and EINVAL (size) come before
- *    it, and shmget checks the permission bits given in its flags;
+ *    come before EACCES, an overlap with an existing mapping after it;
+ *    a bad id is EINVAL before EPERM too; shmget's EEXIST and EINVAL
+ *    (size) come before EACCES, and shmget checks the permission bits
+ *    given in its flags;
+ *  - an attach keeps working after IPC_SET takes the permission away, and
+ *    fork copies it unchecked; only new attaches are refused;
+ *  - a SHM_RDONLY attach cannot be written or mprotect()ed writable, not
+ *    even by root;
  *  - IPC_SET and IPC_RMID belong to uid and cuid (and CAP_SYS_ADMIN),
- *    whatever the mode; SHM_LOCK and SHM_UNLOCK to uid and cuid (and
- *    CAP_IPC_LOCK);
- *  - an attach keeps working after IPC_SET takes the permission away;
- *    only new attaches are refused;
- *  - root (CAP_IPC_OWNER) ignores the mode bits, but not SHM_RDONLY.
+ *    whatever the mode; IPC_SET changes uid, gid and the low 9 mode bits
+ *    only, keeping SHM_DEST and SHM_LOCKED;
+ *  - SHM_LOCK and SHM_UNLOCK belong to uid and cuid (and CAP_IPC_LOCK);
+ *    SHM_LOCK is EPERM with a zero RLIMIT_MEMLOCK, ENOMEM past it, the
+ *    charge being whole pages summed over the segments locked by the
+ *    caller's real uid, returned by SHM_UNLOCK (whoever calls it) or
+ *    removal; locking twice charges once;
+ *  - root ignores the mode bits, through CAP_IPC_OWNER, CAP_SYS_ADMIN
+ *    and CAP_IPC_LOCK each for its own checks only.
  */
-#include <setjmp.h>
+#include <linux/capability.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 
 #include "common.h"
 
@@ -29,38 +40,49 @@
 #define U_A 1001
 #define U_B 1002
 #define U_C 1003
+#define U_D 1004
 #define G_A 2001
 #define G_B 2002
 #define G_C 2003
+#define G_E 2005
 
+#define SZ 4096		/* a page: the size of most segments */
+
+/* Exit statuses of a child besides 0 (success) and an errno value. */
 #define X_BECOME 250	/* could not take the identity */
 #define X_WRONG 251	/* the call succeeded with a wrong result */
+#define X_SEGV (128 + SIGSEGV)
 
 struct who {
-	uid_t uid;
+	uid_t uid;		/* real uid; 0 stays root */
+	uid_t euid;		/* 0: the same as uid */
 	gid_t gid;
 	int ngroups;
-	gid_t groups[1];
+	gid_t groups[2];
+	uint64_t drop;		/* root: capabilities to give up */
 };
 
 #define WHO(u, g) { .uid = (u), .gid = (g) }
 #define WHO_SUPP(u, g, s) { .uid = (u), .gid = (g), .ngroups = 1, .groups = { (s) } }
+#define ROOT_WITHOUT(cap) { .uid = 0, .gid = 0, .drop = 1ULL << (cap) }
 
+/* The callers of most tests. */
 static const struct who owner = WHO(U_A, G_A);	/* made uid/gid by set_perm */
 static const struct who member = WHO(U_B, G_A);	/* egid == gid only */
-static const struct who supp = WHO_SUPP(U_B, G_B, G_A);
 static const struct who other = WHO(U_C, G_C);
+static const struct who root = WHO(0, 0);
 
 enum op {
-	OP_AT,			/* shmat(id, NULL, flg), touch, shmdt */
-	OP_AT_ADDR,		/* shmat(id, addr, flg): an address error */
-	OP_GET,			/* shmget(key, size, flg) must return id */
+	OP_GET,			/* shmget(key, size, flg) must return id (if >= 0) */
+	OP_AT,			/* shmat(id, addr, flg); read, write val; shmdt */
+	OP_AT_OVERLAP,		/* shmat(id, a page mapped already, flg) */
+	OP_AT_RO_WRITE,		/* SHM_RDONLY: mprotect must fail, a write fault */
 	OP_STAT,
 	OP_SHM_STAT,		/* must return id */
 	OP_SHM_STAT_ANY,	/* must return id */
 	OP_IPC_INFO,		/* must return an index >= id's */
-	OP_SHM_INFO,
-	OP_SET,			/* IPC_SET: mode */
+	OP_SHM_INFO,		/* likewise */
+	OP_SET,			/* IPC_SET with ds */
 	OP_RMID,
 	OP_LOCK,
 	OP_UNLOCK,
@@ -73,16 +95,78 @@ struct req {
 	int flg;
 	size_t size;
 	unsigned long addr;
-	unsigned int mode;
+	char val;
+	int set_memlock;	/* give RLIMIT_MEMLOCK the value memlock */
+	rlim_t memlock;
+	struct shmid_ds ds;
 };
 
+/* Drop the capabilities in @mask from every set. */
+static int drop_caps(uint64_t mask)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[2];
+	int i;
+
+	if (syscall(SYS_capget, &h, d))
+		return -1;
+	for (i = 0; i < 2; i++) {
+		uint32_t m = (uint32_t)(mask >> (32 * i));
+
+		d[i].effective &= ~m;
+		d[i].permitted &= ~m;
+		d[i].inheritable &= ~m;
+	}
+	return syscall(SYS_capset, &h, d);
+}
+
+/* Like become(), with @w's supplementary groups, euid and capabilities. */
 static int become_who(const struct who *w)
 {
+	uid_t euid = w->euid ? w->euid : w->uid;
+
 	if (setgroups(w->ngroups, w->groups) ||
-	    setresgid(w->gid, w->gid, w->gid) ||
-	    setresuid(w->uid, w->uid, w->uid))
+	    setresgid(w->gid, w->gid, w->gid))
 		return -1;
-	return 0;
+	if (w->uid)
+		return setresuid(w->uid, euid, euid);
+	return w->drop ? drop_caps(w->drop) : 0;
+}
+
+/* OP_AT and its variants, in the child. */
+static int do_attach(const struct req *r)
+{
+	volatile char *p;
+	void *busy = MAP_FAILED;
+
+	if (r->op == OP_AT_OVERLAP) {
+		busy = mmap(NULL, SZ, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
+			    -1, 0);
+		if (busy == MAP_FAILED)
+			return X_WRONG;
+	}
+	p = svipc_shmat(r->id, busy != MAP_FAILED ? busy : (void *)r->addr,
+			r->flg);
+	if (p == (void *)-1)
+		return errno;
+	if (r->op == OP_AT_RO_WRITE) {
+		struct rlimit no_core = { 0, 0 };
+
+		if (!mprotect((void *)p, SZ, PROT_READ | PROT_WRITE))
+			return X_WRONG;
+		if (errno != EACCES)
+			return errno;
+		setrlimit(RLIMIT_CORE, &no_core);
+		p[0] = r->val;
+		return X_WRONG;		/* should have died of SIGSEGV */
+	}
+	if (!(r->flg & SHM_RDONLY) && r->val)
+		p[0] = r->val;
+	else
+		(void)p[0];
+	return svipc_shmdt((void *)p) ? errno : 0;
 }
 
 /* Runs in the child: 0, an errno value, or X_WRONG. */
@@ -90,51 +174,38 @@ static int do_req(const struct req *r)
 {
 	struct shmid_ds ds;
 	struct shm_info info;
-	volatile char *p;
+	int idx = r->id & 0x7fff;
 	int ret;
 
+	errno = 0;
 	switch (r->op) {
-	case OP_AT:
-	case OP_AT_ADDR:
-		p = svipc_shmat(r->id, (void *)r->addr, r->flg);
-		if (p == (void *)-1)
-			return errno;
-		/* Read; write unless read-only. */
-		if (!(r->flg & SHM_RDONLY))
-			p[0] = p[0] + 1;
-		else
-			(void)p[0];
-		return svipc_shmdt((void *)p) ? errno : 0;
 	case OP_GET:
 		ret = svipc_shmget(r->key, r->size, r->flg);
 		if (ret < 0)
 			return errno;
-		return ret == r->id ? 0 : X_WRONG;
+		return r->id < 0 || ret == r->id ? 0 : X_WRONG;
+	case OP_AT:
+	case OP_AT_OVERLAP:
+	case OP_AT_RO_WRITE:
+		return do_attach(r);
 	case OP_STAT:
 		return svipc_shmctl(r->id, IPC_STAT, &ds) ? errno : 0;
 	case OP_SHM_STAT:
 	case OP_SHM_STAT_ANY:
-		ret = svipc_shmctl(r->id & 0x7fff,
-				   r->op == OP_SHM_STAT ? SHM_STAT : SHM_STAT_ANY, &ds);
+		ret = svipc_shmctl(idx, r->op == OP_SHM_STAT ? SHM_STAT :
+				   SHM_STAT_ANY, &ds);
 		if (ret < 0)
 			return errno;
 		return ret == r->id ? 0 : X_WRONG;
 	case OP_IPC_INFO:
 	case OP_SHM_INFO:
-		ret = svipc_shmctl(0, r->op == OP_IPC_INFO ? IPC_INFO : SHM_INFO,
-				   (struct shmid_ds *)&info);
+		ret = svipc_shmctl(0, r->op == OP_IPC_INFO ? IPC_INFO :
+				   SHM_INFO, (struct shmid_ds *)&info);
 		if (ret < 0)
 			return errno;
-		return ret >= (r->id & 0x7fff) ? 0 : X_WRONG;
+		return ret >= idx ? 0 : X_WRONG;
 	case OP_SET:
-		if (svipc_shmctl(r->id, IPC_STAT, &ds) &&
-		    errno != EACCES)
-			return errno;
-		/* Without read, the caller still knows what to write. */
-		memset(&ds.shm_perm, 0, sizeof(ds.shm_perm));
-		ds.shm_perm.uid = U_A;
-		ds.shm_perm.gid = G_A;
-		ds.shm_perm.mode = r->mode;
+		ds = r->ds;
 		return svipc_shmctl(r->id, IPC_SET, &ds) ? errno : 0;
 	case OP_RMID:
 		return svipc_shmctl(r->id, IPC_RMID, NULL) ? errno : 0;
@@ -146,404 +217,872 @@ static int do_req(const struct req *r)
 	return X_WRONG;
 }
 
-/* @r done by @w in a child: 0, the errno, X_BECOME or X_WRONG. */
-static int as(const struct who *w, const struct req *r)
-{
-	pid_t child = fork();
+#define MAXSEGS 8
+#define MAXKIDS 8
 
-	if (child < 0)
-		return -1;
-	if (child == 0) {
-		if (become_who(w))
-			_exit(X_BECOME);
-		_exit(do_req(r));
-	}
-	return wait_status(child);
-}
-
-static int req_at(const struct who *w, int id, int flg)
-{
-	struct req r = { .op = OP_AT, .id = id, .flg = flg };
-
-	return as(w, &r);
-}
-
-static int req_op(const struct who *w, enum op op, int id)
-{
-	struct req r = { .op = op, .id = id };
-
-	return as(w, &r);
-}
-
-/* ---- fixture --------------------------------------------------------- */
-
+/* Segments, root's attaches and children go even when a test fails. */
 FIXTURE(perm) {
-	int ids[8];
+	int ids[MAXSEGS];
 	int n;
+	pid_t kids[MAXKIDS];
+	void *map;		/* root's own attach, if any */
 };
 
 FIXTURE_SETUP(perm)
 {
-	self->n = 0;
-	/* Children that change user inherit the open device. */
-	ASSERT_LE(0, svipc_fd());
 }
 
 FIXTURE_TEARDOWN(perm)
 {
-	int i;
+	int i, id;
 
+	for (i = 0; i < MAXKIDS; i++) {
+		if (self->kids[i] > 0) {
+			kill(self->kids[i], SIGKILL);
+			waitpid(self->kids[i], NULL, 0);
+		}
+	}
+	if (self->map)
+		svipc_shmdt(self->map);
 	for (i = 0; i < self->n; i++)
 		svipc_shmctl(self->ids[i], IPC_RMID, NULL);
+	/* Whatever a child created under one of this test's keys. */
+	for (i = 0; i < 16; i++) {
+		id = svipc_shmget(test_key(i), 0, 0);
+		if (id >= 0)
+			svipc_shmctl(id, IPC_RMID, NULL);
+	}
 }
 
-/* A segment of root's (cuid/cgid 0) handed to U_A/G_A with @mode. */
-static int mkseg(FIXTURE_DATA(perm) *self, key_t key, unsigned int mode)
+/*
+ * fork(), the child remembered for the teardown.  A child still running
+ * after 20 s (a bug: none of them blocks for long) dies of SIGALRM, so
+ * that the test fails instead of the harness timing it out.
+ */
+static pid_t spawn(FIXTURE_DATA(perm) *self)
+{
+	pid_t pid;
+	int i;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid == 0)
+		alarm(20);
+	for (i = 0; pid > 0 && i < MAXKIDS; i++) {
+		if (self->kids[i] <= 0) {
+			self->kids[i] = pid;
+			break;
+		}
+	}
+	return pid;
+}
+
+/* A child that becomes @w and performs @r; returns its pid. */
+static pid_t spawn_as(FIXTURE_DATA(perm) *self, const struct who *w,
+		      const struct req *r)
+{
+	pid_t pid = spawn(self);
+	struct rlimit rl = { r->memlock, r->memlock };
+
+	if (pid == 0) {
+		if ((r->set_memlock && setrlimit(RLIMIT_MEMLOCK, &rl)) ||
+		    become_who(w))
+			_exit(X_BECOME);
+		_exit(do_req(r));
+	}
+	return pid;
+}
+
+/* Wait for a child of spawn(): its exit status, or 128 + its signal. */
+static int reap(FIXTURE_DATA(perm) *self, pid_t pid)
+{
+	int i, st = pid > 0 ? wait_status(pid) : -1;
+
+	for (i = 0; i < MAXKIDS; i++)
+		if (self->kids[i] == pid)
+			self->kids[i] = 0;
+	return st;
+}
+
+/* AS(&who, .op = ..., ...): 0, the errno of the call, or X_*. */
+#define AS(w, ...) reap(self, spawn_as(self, (w), &(struct req){ __VA_ARGS__ }))
+#define OP(w, o, i) AS(w, .op = (o), .id = (i))
+#define AT(w, i, f) AS(w, .op = OP_AT, .id = (i), .flg = (f))
+#define WR(w, i, c) AS(w, .op = OP_AT, .id = (i), .val = (c))
+#define SET(w, i, d) AS(w, .op = OP_SET, .id = (i), .ds = (d))
+#define LIM(w, o, i, n) \
+	AS(w, .op = (o), .id = (i), .set_memlock = 1, .memlock = (n))
+/* In the shmget tests: shmget(key, ...) as @w must give id. */
+#define GET(w, ...) AS(w, .op = OP_GET, .id = id, .key = key, __VA_ARGS__)
+
+static int track(FIXTURE_DATA(perm) *self, int id)
+{
+	if (id >= 0 && self->n < MAXSEGS)
+		self->ids[self->n++] = id;
+	return id;
+}
+
+/* IPC_STAT by root; all-ones on failure. */
+static struct shmid_ds rstat(int id)
 {
 	struct shmid_ds ds;
-	int id;
 
-	id = svipc_shmget(key, 4096, IPC_CREAT | IPC_EXCL | 0600);
-	if (id < 0)
-		return -1;
-	if (self->n < 8)
-		self->ids[self->n++] = id;
+	if (svipc_shmctl(id, IPC_STAT, &ds))
+		memset(&ds, 0xff, sizeof(ds));
+	return ds;
+}
+
+static unsigned int rmode(int id)
+{
+	return rstat(id).shm_perm.mode;
+}
+
+/* 0 if root can IPC_STAT the segment, else the errno. */
+static int rstat_err(int id)
+{
+	struct shmid_ds ds;
+
+	return svipc_shmctl(id, IPC_STAT, &ds) ? errno : 0;
+}
+
+/* IPC_SET by root of uid, gid and mode. */
+static int set_perm(int id, uid_t uid, gid_t gid, unsigned int mode)
+{
+	struct shmid_ds ds;
+
 	if (svipc_shmctl(id, IPC_STAT, &ds))
 		return -1;
-	ds.shm_perm.uid = U_A;
-	ds.shm_perm.gid = G_A;
+	ds.shm_perm.uid = uid;
+	ds.shm_perm.gid = gid;
 	ds.shm_perm.mode = mode;
-	if (svipc_shmctl(id, IPC_SET, &ds))
+	return svipc_shmctl(id, IPC_SET, &ds);
+}
+
+/*
+ * A segment of @size root creates under test_key(@n), given to owner
+ * (uid U_A, gid G_A; cuid and cgid stay 0) with @mode.
+ */
+static int mkseg(FIXTURE_DATA(perm) *self, int n, size_t size,
+		 unsigned int mode)
+{
+	int id = track(self, svipc_shmget(test_key(n), size,
+					  IPC_CREAT | IPC_EXCL | 0600));
+
+	if (id < 0 || set_perm(id, U_A, G_A, mode))
 		return -1;
 	return id;
 }
 
-/* ---- shmat ----------------------------------------------------------- */
-
-TEST_F(perm, owner_class_needs_read_and_write_for_a_plain_attach)
+/* A segment @w creates under test_key(@n); root finds and tracks it. */
+static int mkseg_as(FIXTURE_DATA(perm) *self, const struct who *w, int n,
+		    unsigned int mode)
 {
-	int rw = mkseg(self, IPC_PRIVATE, 0600);
-	int r = mkseg(self, IPC_PRIVATE, 0400);
-	int w = mkseg(self, IPC_PRIVATE, 0200);
+	struct req r = { .op = OP_GET, .id = -1, .key = test_key(n),
+			 .size = SZ, .flg = IPC_CREAT | IPC_EXCL | mode };
 
-	ASSERT_LE(0, rw);
-	ASSERT_LE(0, r);
-	ASSERT_LE(0, w);
-	EXPECT_EQ(0, req_at(&owner, rw, 0));
-	EXPECT_EQ(EACCES, req_at(&owner, r, 0));
-	EXPECT_EQ(EACCES, req_at(&owner, w, 0));
-	EXPECT_EQ(0, req_at(&owner, r, SHM_RDONLY));
-	EXPECT_EQ(EACCES, req_at(&owner, w, SHM_RDONLY));
+	if (reap(self, spawn_as(self, w, &r)))
+		return -1;
+	return track(self, svipc_shmget(test_key(n), 0, 0));
 }
 
-TEST_F(perm, owner_class_bits_decide_even_when_group_and_other_may)
+/* Byte @off of the segment, read by root through a read-only attach. */
+static int rpeek(int id, int off)
 {
-	int id = mkseg(self, IPC_PRIVATE, 0066);
+	volatile char *p = svipc_shmat(id, NULL, SHM_RDONLY);
+	int c;
 
-	ASSERT_LE(0, id);
-	EXPECT_EQ(EACCES, req_at(&owner, id, 0));
-	EXPECT_EQ(EACCES, req_at(&owner, id, SHM_RDONLY));
-	EXPECT_EQ(EACCES, req_op(&owner, OP_STAT, id));
-	EXPECT_EQ(0, req_at(&member, id, 0));
-	EXPECT_EQ(0, req_at(&other, id, 0));
+	if (p == (void *)-1)
+		return -1;
+	c = p[off];
+	svipc_shmdt((void *)p);
+	return c;
 }
 
-TEST_F(perm, group_member_by_egid_or_supplementary_group_gets_group_bits)
+/* ---- shmat: which bits of which class ------------------------------- */
+
+TEST_F(perm, owner_with_read_and_write_may_attach_read_write_and_read_only)
 {
-	int id = mkseg(self, IPC_PRIVATE, 0640);
+	int id = mkseg(self, 0, SZ, 0600);
 
 	ASSERT_LE(0, id);
-	EXPECT_EQ(0, req_at(&member, id, SHM_RDONLY));
-	EXPECT_EQ(EACCES, req_at(&member, id, 0));
-	EXPECT_EQ(0, req_at(&supp, id, SHM_RDONLY));
-	EXPECT_EQ(EACCES, req_at(&supp, id, 0));
-	EXPECT_EQ(0, req_op(&member, OP_STAT, id));
-	EXPECT_EQ(EACCES, req_at(&other, id, SHM_RDONLY));
-	EXPECT_EQ(EACCES, req_op(&other, OP_STAT, id));
+	EXPECT_EQ(0, WR(&owner, id, 'o'));
+	EXPECT_EQ('o', rpeek(id, 0));
+	EXPECT_EQ(0, AT(&owner, id, SHM_RDONLY));
+	/* Neither group nor other has a bit. */
+	EXPECT_EQ(EACCES, AT(&member, id, SHM_RDONLY));
+	EXPECT_EQ(EACCES, AT(&other, id, SHM_RDONLY));
+	EXPECT_EQ(0, rstat(id).shm_nattch);
 }
 
-TEST_F(perm, group_bits_decide_even_when_other_may)
+TEST_F(perm, owner_without_write_gets_eacces_on_read_write_shmat_but_may_attach_read_only)
 {
-	int id = mkseg(self, IPC_PRIVATE, 0606);
+	int id = mkseg(self, 0, SZ, 0466);
 
 	ASSERT_LE(0, id);
-	EXPECT_EQ(EACCES, req_at(&member, id, SHM_RDONLY));
-	EXPECT_EQ(EACCES, req_at(&supp, id, 0));
-	EXPECT_EQ(0, req_at(&other, id, 0));
+	EXPECT_EQ(EACCES, WR(&owner, id, 'o'));
+	EXPECT_EQ(0, rpeek(id, 0));
+	EXPECT_EQ(0, AT(&owner, id, SHM_RDONLY));
+	/* The group's write bit is no use to the owner, but to a member. */
+	EXPECT_EQ(0, WR(&member, id, 'm'));
+	EXPECT_EQ('m', rpeek(id, 0));
 }
 
-TEST_F(perm, creator_uid_and_gid_count_like_owner_uid_and_gid)
+TEST_F(perm, owner_without_read_gets_eacces_even_read_only_when_its_group_and_other_may)
 {
-	static const struct who by_cuid = WHO(0, G_C);
-	static const struct who by_cgid = WHO(U_C, 0);
-	int id = mkseg(self, IPC_PRIVATE, 0660);
-	pid_t child;
+	int id = mkseg(self, 0, SZ, 0277);	/* owner's egid is the gid */
 
 	ASSERT_LE(0, id);
-	/* cuid is 0 (root made it): uid 0 without capabilities is owner. */
-	child = fork();
-	ASSERT_LE(0, child);
-	if (child == 0) {
-		struct req r = { .op = OP_AT, .id = id };
+	EXPECT_EQ(EACCES, AT(&owner, id, 0));
+	EXPECT_EQ(EACCES, AT(&owner, id, SHM_RDONLY));
+	EXPECT_EQ(EACCES, OP(&owner, OP_STAT, id));
+	EXPECT_EQ(0, AT(&member, id, 0));
+	EXPECT_EQ(0, WR(&other, id, 'x'));
+	EXPECT_EQ('x', rpeek(id, 0));
+}
 
-		if (become_who(&by_cuid) ||
-		    syscall(SYS_capset, &(struct { uint32_t v; int pid; }){ 0x20080522, 0 },
-			    (uint32_t[6]){ 0 }))
-			_exit(X_BECOME);
-		_exit(do_req(&r));
-	}
-	EXPECT_EQ(0, wait_status(child));
-	/* cgid is 0: a caller in group 0 gets the group bits. */
-	EXPECT_EQ(0, req_at(&by_cgid, id, 0));
+TEST_F(perm, group_member_by_egid_gets_only_the_group_bits)
+{
+	int id = mkseg(self, 0, SZ, 0040);
+
+	ASSERT_LE(0, id);
+	EXPECT_EQ(0, AT(&member, id, SHM_RDONLY));
+	EXPECT_EQ(EACCES, AT(&member, id, 0));
+	EXPECT_EQ(0, OP(&member, OP_STAT, id));
+	ASSERT_EQ(0, set_perm(id, U_A, G_A, 0060));
+	EXPECT_EQ(0, WR(&member, id, 'g'));
+	EXPECT_EQ('g', rpeek(id, 0));
+	/* Other's bits are no use to a member. */
+	ASSERT_EQ(0, set_perm(id, U_A, G_A, 0707));
+	EXPECT_EQ(EACCES, AT(&member, id, 0));
+	EXPECT_EQ(EACCES, AT(&member, id, SHM_RDONLY));
+	EXPECT_EQ(EACCES, OP(&member, OP_STAT, id));
+	EXPECT_EQ(0, AT(&other, id, 0));
+}
+
+TEST_F(perm, group_member_by_supplementary_group_gets_only_the_group_bits)
+{
+	const struct who supp = WHO_SUPP(U_C, G_C, G_A);
+	const struct who supp2 = { .uid = U_C, .gid = G_C, .ngroups = 2,
+				   .groups = { G_E, G_A } };
+	const struct who supp_none = WHO_SUPP(U_C, G_C, G_E);
+	int id = mkseg(self, 0, SZ, 0040);
+
+	ASSERT_LE(0, id);
+	EXPECT_EQ(0, AT(&supp, id, SHM_RDONLY));
+	EXPECT_EQ(EACCES, AT(&supp, id, 0));
+	EXPECT_EQ(0, AT(&supp2, id, SHM_RDONLY));
+	EXPECT_EQ(EACCES, AT(&supp_none, id, SHM_RDONLY));
+	ASSERT_EQ(0, set_perm(id, U_A, G_A, 0707));
+	EXPECT_EQ(EACCES, AT(&supp, id, SHM_RDONLY));
+	EXPECT_EQ(EACCES, AT(&supp2, id, 0));
+	EXPECT_EQ(0, AT(&supp_none, id, 0));
+}
+
+TEST_F(perm, other_without_write_gets_eacces_on_read_write_shmat)
+{
+	int id = mkseg(self, 0, SZ, 0664);
+
+	ASSERT_LE(0, id);
+	EXPECT_EQ(EACCES, WR(&other, id, 'x'));
+	EXPECT_EQ(0, AT(&other, id, SHM_RDONLY));
+	EXPECT_EQ(0, OP(&other, OP_STAT, id));
+	EXPECT_EQ(0, rpeek(id, 0));
+	ASSERT_EQ(0, set_perm(id, U_A, G_A, 0662));
+	EXPECT_EQ(EACCES, AT(&other, id, 0));
+	EXPECT_EQ(EACCES, AT(&other, id, SHM_RDONLY));
+	ASSERT_EQ(0, set_perm(id, U_A, G_A, 0006));
+	EXPECT_EQ(0, WR(&other, id, 'x'));
+	EXPECT_EQ('x', rpeek(id, 0));
+	EXPECT_EQ(EACCES, AT(&owner, id, SHM_RDONLY));
+}
+
+TEST_F(perm, caller_matching_uid_or_cuid_only_gets_the_owner_class)
+{
+	const struct who creator = WHO(U_A, G_C);	/* cuid only */
+	const struct who new_owner = WHO(U_B, G_C);	/* uid only */
+	int id = mkseg_as(self, &owner, 0, 0600);
+
+	ASSERT_LE(0, id);
+	/* Give it to U_B and a group nobody here has. */
+	ASSERT_EQ(0, set_perm(id, U_B, G_E, 0600));
+	EXPECT_EQ(0, WR(&creator, id, 'c'));
+	EXPECT_EQ('c', rpeek(id, 0));
+	EXPECT_EQ(0, WR(&new_owner, id, 'n'));
+	EXPECT_EQ('n', rpeek(id, 0));
+	EXPECT_EQ(0, OP(&new_owner, OP_STAT, id));
+	EXPECT_EQ(EACCES, AT(&other, id, SHM_RDONLY));
+	/* With no owner bits, neither may. */
+	ASSERT_EQ(0, set_perm(id, U_B, G_E, 0066));
+	EXPECT_EQ(EACCES, AT(&creator, id, SHM_RDONLY));
+	EXPECT_EQ(EACCES, AT(&new_owner, id, SHM_RDONLY));
+	EXPECT_EQ(0, AT(&other, id, 0));
+}
+
+TEST_F(perm, caller_matching_gid_or_cgid_only_gets_the_group_class)
+{
+	const struct who by_cgid = WHO(U_C, G_A);
+	const struct who by_gid = WHO(U_C, G_B);
+	const struct who supp_cgid = WHO_SUPP(U_C, G_C, G_A);
+	int id = mkseg_as(self, &owner, 0, 0600);	/* cgid G_A */
+
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, set_perm(id, U_D, G_B, 0060));
+	EXPECT_EQ(0, AT(&by_cgid, id, 0));
+	EXPECT_EQ(0, AT(&by_gid, id, 0));
+	EXPECT_EQ(0, AT(&supp_cgid, id, 0));
+	EXPECT_EQ(EACCES, AT(&other, id, SHM_RDONLY));
+	/* The creator, still owner class, has no bits. */
+	EXPECT_EQ(EACCES, AT(&owner, id, SHM_RDONLY));
 }
 
 TEST_F(perm, shm_exec_needs_execute_permission_too)
 {
-	int rwx = mkseg(self, IPC_PRIVATE, 0700);
-	int rw = mkseg(self, IPC_PRIVATE, 0600);
-	int rx = mkseg(self, IPC_PRIVATE, 0500);
-
-	ASSERT_LE(0, rwx);
-	ASSERT_LE(0, rw);
-	ASSERT_LE(0, rx);
-	EXPECT_EQ(0, req_at(&owner, rwx, SHM_EXEC));
-	EXPECT_EQ(EACCES, req_at(&owner, rw, SHM_EXEC));
-	EXPECT_EQ(0, req_at(&owner, rx, SHM_EXEC | SHM_RDONLY));
-	EXPECT_EQ(EACCES, req_at(&owner, rx, SHM_EXEC));
-	EXPECT_EQ(EACCES, req_at(&owner, rw, SHM_EXEC | SHM_RDONLY));
-}
-
-TEST_F(perm, address_errors_and_bad_ids_come_before_eacces)
-{
-	int id = mkseg(self, IPC_PRIVATE, 0000);
-	struct req r = { .op = OP_AT_ADDR, .id = id, .addr = 4096 + 1 };
+	int id = mkseg(self, 0, SZ, 0700);
 
 	ASSERT_LE(0, id);
-	EXPECT_EQ(EACCES, req_at(&other, id, 0));
-	EXPECT_EQ(EINVAL, as(&other, &r));
-	r.addr = 0;
-	r.flg = SHM_REMAP;
-	EXPECT_EQ(EINVAL, as(&other, &r));
-	EXPECT_EQ(EINVAL, req_at(&other, id + (1 << 15), 0));
-	EXPECT_EQ(EINVAL, req_at(&other, -1, 0));
+	EXPECT_EQ(0, AT(&owner, id, SHM_EXEC));
+	ASSERT_EQ(0, set_perm(id, U_A, G_A, 0611));
+	EXPECT_EQ(EACCES, AT(&owner, id, SHM_EXEC));
+	EXPECT_EQ(EACCES, AT(&owner, id, SHM_EXEC | SHM_RDONLY));
+	EXPECT_EQ(0, AT(&owner, id, 0));
+	ASSERT_EQ(0, set_perm(id, U_A, G_A, 0557));
+	EXPECT_EQ(0, AT(&owner, id, SHM_EXEC | SHM_RDONLY));
+	EXPECT_EQ(EACCES, AT(&owner, id, SHM_EXEC));
+	EXPECT_EQ(0, AT(&member, id, SHM_EXEC | SHM_RDONLY));
+	EXPECT_EQ(EACCES, AT(&member, id, SHM_EXEC));
+	/* Execute alone is not read. */
+	ASSERT_EQ(0, set_perm(id, U_A, G_A, 0751));
+	EXPECT_EQ(EACCES, AT(&other, id, SHM_EXEC | SHM_RDONLY));
+	EXPECT_EQ(0, OP(&other, OP_SHM_STAT_ANY, id));
 }
 
-TEST_F(perm, an_attach_outlives_the_loss_of_permission)
+/* ---- the order of the checks ---------------------------------------- */
+
+TEST_F(perm, bad_ids_give_einval_before_eacces_and_eperm)
 {
+	int id = mkseg(self, 0, SZ, 0000);
+	int stale = id + (1 << 15);
 	struct shmid_ds ds;
-	int pfd[2], qfd[2], id, st;
-	pid_t child;
+
+	ASSERT_LE(0, id);
+	ds = rstat(id);
+	EXPECT_EQ(EACCES, AT(&other, id, 0));
+	EXPECT_EQ(EINVAL, AT(&other, stale, 0));
+	EXPECT_EQ(EINVAL, AT(&other, -1, 0));
+	EXPECT_EQ(EACCES, OP(&other, OP_STAT, id));
+	EXPECT_EQ(EINVAL, OP(&other, OP_STAT, stale));
+	EXPECT_EQ(EPERM, SET(&other, id, ds));
+	EXPECT_EQ(EINVAL, SET(&other, stale, ds));
+	EXPECT_EQ(EPERM, OP(&other, OP_RMID, id));
+	EXPECT_EQ(EINVAL, OP(&other, OP_RMID, stale));
+	EXPECT_EQ(EPERM, OP(&other, OP_LOCK, id));
+	EXPECT_EQ(EINVAL, OP(&other, OP_LOCK, stale));
+	EXPECT_EQ(EINVAL, OP(&other, OP_UNLOCK, stale));
+}
+
+TEST_F(perm, address_errors_come_before_eacces_and_an_overlap_after_it)
+{
+	int id = mkseg(self, 0, SZ, 0000);
+
+	ASSERT_LE(0, id);
+	/* Unaligned without SHM_RND; SHM_REMAP with no or a zero address. */
+	EXPECT_EQ(EINVAL, AS(&other, .op = OP_AT, .id = id,
+			     .addr = 64 * SZ + 1));
+	EXPECT_EQ(EINVAL, AT(&other, id, SHM_REMAP));
+	EXPECT_EQ(EINVAL, AS(&other, .op = OP_AT, .id = id, .addr = 1,
+			     .flg = SHM_RND | SHM_REMAP));
+	/* A taken range is looked at only once the caller may attach. */
+	EXPECT_EQ(EACCES, OP(&other, OP_AT_OVERLAP, id));
+	ASSERT_EQ(0, set_perm(id, U_A, G_A, 0666));
+	EXPECT_EQ(EINVAL, OP(&other, OP_AT_OVERLAP, id));
+	EXPECT_EQ(0, AS(&other, .op = OP_AT_OVERLAP, .id = id,
+			.flg = SHM_REMAP));
+	EXPECT_EQ(0, rstat(id).shm_nattch);
+}
+
+/* ---- attaches that exist --------------------------------------------- */
+
+TEST_F(perm, an_attach_keeps_working_after_ipc_set_takes_the_permission_away)
+{
+	int to_kid[2], to_me[2], id;
+	pid_t kid;
 	char c;
 
-	ASSERT_EQ(0, pipe(pfd));
-	ASSERT_EQ(0, pipe(qfd));
-	id = mkseg(self, IPC_PRIVATE, 0666);
+	ASSERT_EQ(0, pipe(to_kid));
+	ASSERT_EQ(0, pipe(to_me));
+	id = mkseg(self, 0, SZ, 0666);
 	ASSERT_LE(0, id);
-	child = fork();
-	ASSERT_LE(0, child);
-	if (child == 0) {
+	kid = spawn(self);
+	ASSERT_LE(0, kid);
+	if (kid == 0) {
+		struct shmid_ds ds;
 		volatile char *p;
+		pid_t gc;
 
 		if (become_who(&other))
 			_exit(X_BECOME);
 		p = svipc_shmat(id, NULL, 0);
 		if (p == (void *)-1)
-			_exit(1);
+			_exit(10);
 		p[0] = 'a';
-		if (write(pfd[1], "x", 1) != 1 || read(qfd[0], &c, 1) != 1)
-			_exit(2);
-		/* The mapping works on; a new attach is refused. */
+		if (write(to_me[1], "x", 1) != 1 || read(to_kid[0], &c, 1) != 1)
+			_exit(11);
+		/* The mapping works on, both ways. */
 		p[1] = 'b';
 		if (p[0] != 'a')
-			_exit(3);
-		if (svipc_shmat(id, NULL, SHM_RDONLY) != (void *)-1 || errno != EACCES)
-			_exit(4);
-		_exit(svipc_shmdt((void *)p) ? 5 : 0);
+			_exit(12);
+		/* A new attach or STAT is refused. */
+		if (svipc_shmat(id, NULL, 0) != (void *)-1 || errno != EACCES)
+			_exit(13);
+		if (svipc_shmat(id, NULL, SHM_RDONLY) != (void *)-1 ||
+		    errno != EACCES)
+			_exit(14);
+		if (svipc_shmctl(id, IPC_STAT, &ds) != -1 || errno != EACCES)
+			_exit(15);
+		/* fork copies the attach with no check. */
+		gc = fork();
+		if (gc == 0) {
+			p[2] = 'c';
+			_exit(0);
+		}
+		if (wait_status(gc) != 0)
+			_exit(16);
+		_exit(svipc_shmdt((void *)p) ? 17 : 0);
 	}
-	ASSERT_EQ(1, read(pfd[0], &c, 1));
-	ASSERT_EQ(0, svipc_shmctl(id, IPC_STAT, &ds));
-	ds.shm_perm.mode = 0600;
-	ASSERT_EQ(0, svipc_shmctl(id, IPC_SET, &ds));
-	ASSERT_EQ(1, write(qfd[1], "y", 1));
-	st = wait_status(child);
-	EXPECT_EQ(0, st);
+	close(to_kid[0]);
+	close(to_me[1]);
+	ASSERT_EQ(1, read(to_me[0], &c, 1));
+	EXPECT_EQ(1, rstat(id).shm_nattch);
+	ASSERT_EQ(0, set_perm(id, U_A, G_A, 0600));
+	ASSERT_EQ(1, write(to_kid[1], "y", 1));
+	EXPECT_EQ(0, reap(self, kid));
+	EXPECT_EQ('a', rpeek(id, 0));
+	EXPECT_EQ('b', rpeek(id, 1));
+	EXPECT_EQ('c', rpeek(id, 2));
+	EXPECT_EQ(0, rstat(id).shm_nattch);
+	close(to_kid[1]);
+	close(to_me[0]);
 }
 
-/* ---- shmctl ---------------------------------------------------------- */
-
-TEST_F(perm, stat_needs_read_but_shm_stat_any_and_info_need_nothing)
+TEST_F(perm, read_only_attach_faults_on_write_and_refuses_mprotect_write_even_for_root)
 {
-	int id = mkseg(self, IPC_PRIVATE, 0200);
+	int id = mkseg(self, 0, SZ, 0666);
 
 	ASSERT_LE(0, id);
-	EXPECT_EQ(EACCES, req_op(&owner, OP_STAT, id));
-	EXPECT_EQ(EACCES, req_op(&owner, OP_SHM_STAT, id));
-	EXPECT_EQ(0, req_op(&owner, OP_SHM_STAT_ANY, id));
-	EXPECT_EQ(0, req_op(&other, OP_SHM_STAT_ANY, id));
-	EXPECT_EQ(0, req_op(&other, OP_IPC_INFO, id));
-	EXPECT_EQ(0, req_op(&other, OP_SHM_INFO, id));
-	EXPECT_EQ(EACCES, req_op(&other, OP_STAT, id));
+	/* Write permission makes no difference to a SHM_RDONLY attach. */
+	EXPECT_EQ(X_SEGV, AS(&other, .op = OP_AT_RO_WRITE, .id = id,
+			     .flg = SHM_RDONLY, .val = 'o'));
+	EXPECT_EQ(X_SEGV, AS(&owner, .op = OP_AT_RO_WRITE, .id = id,
+			     .flg = SHM_RDONLY, .val = 'o'));
+	EXPECT_EQ(X_SEGV, AS(&root, .op = OP_AT_RO_WRITE, .id = id,
+			     .flg = SHM_RDONLY, .val = 'r'));
+	EXPECT_EQ(0, rpeek(id, 0));
+	EXPECT_EQ(0, rstat(id).shm_nattch);
 }
 
-TEST_F(perm, ipc_set_and_rmid_belong_to_owner_and_creator_whatever_the_mode)
+/* ---- shmctl: STAT and INFO ------------------------------------------- */
+
+TEST_F(perm, ipc_stat_and_shm_stat_need_read)
 {
-	struct req set = { .op = OP_SET, .mode = 0666 };
-	int id = mkseg(self, IPC_PRIVATE, 0666);
+	int id = mkseg(self, 0, SZ, 0266);
 
 	ASSERT_LE(0, id);
-	set.id = id;
-	EXPECT_EQ(EPERM, as(&member, &set));
-	EXPECT_EQ(EPERM, as(&other, &set));
-	EXPECT_EQ(EPERM, req_op(&other, OP_RMID, id));
-	EXPECT_EQ(EPERM, req_op(&member, OP_RMID, id));
-	/* The owner with no mode bits at all. */
-	set.mode = 0000;
-	EXPECT_EQ(0, as(&owner, &set));
-	set.mode = 0640;
-	EXPECT_EQ(0, as(&owner, &set));
-	EXPECT_EQ(0, req_op(&owner, OP_RMID, id));
-	EXPECT_EQ(-1, svipc_shmctl(id, IPC_STAT, NULL));
-	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(EACCES, OP(&owner, OP_STAT, id));
+	EXPECT_EQ(EACCES, OP(&owner, OP_SHM_STAT, id));
+	ASSERT_EQ(0, set_perm(id, U_A, G_A, 0400));
+	EXPECT_EQ(0, OP(&owner, OP_STAT, id));
+	EXPECT_EQ(0, OP(&owner, OP_SHM_STAT, id));
+	EXPECT_EQ(EACCES, OP(&member, OP_STAT, id));
+	EXPECT_EQ(EACCES, OP(&other, OP_SHM_STAT, id));
+	ASSERT_EQ(0, set_perm(id, U_A, G_A, 0042));
+	EXPECT_EQ(0, OP(&member, OP_SHM_STAT, id));
+	EXPECT_EQ(EACCES, OP(&other, OP_STAT, id));
+	EXPECT_EQ(EACCES, OP(&other, OP_SHM_STAT, id));
+	ASSERT_EQ(0, set_perm(id, U_A, G_A, 0004));
+	EXPECT_EQ(0, OP(&other, OP_STAT, id));
+	EXPECT_EQ(0, OP(&other, OP_SHM_STAT, id));
 }
 
-TEST_F(perm, a_segment_given_away_stays_with_its_creator)
+TEST_F(perm, shm_stat_any_ipc_info_and_shm_info_need_no_permission)
 {
-	static const struct who creator = WHO(U_C, G_C);
-	struct req set = { .op = OP_SET, .mode = 0600 };
-	int pfd[2], id = -1;
-	pid_t child;
+	int id = mkseg(self, 0, SZ, 0000);
 
-	ASSERT_EQ(0, pipe(pfd));
-	/* U_C creates it, then gives it to U_A. */
-	child = fork();
-	ASSERT_LE(0, child);
-	if (child == 0) {
-		struct shmid_ds ds;
-
-		if (become_who(&creator))
-			_exit(X_BECOME);
-		id = svipc_shmget(IPC_PRIVATE, 4096, 0600);
-		if (id < 0 || svipc_shmctl(id, IPC_STAT, &ds))
-			_exit(1);
-		ds.shm_perm.uid = U_A;
-		if (svipc_shmctl(id, IPC_SET, &ds))
-			_exit(2);
-		_exit(write(pfd[1], &id, sizeof(id)) == sizeof(id) ? 0 : 3);
-	}
-	ASSERT_EQ(0, wait_status(child));
-	ASSERT_EQ(sizeof(id), read(pfd[0], &id, sizeof(id)));
-	self->ids[self->n++] = id;
-	set.id = id;
-	/* Both the new owner and the creator may. */
-	EXPECT_EQ(0, as(&creator, &set));
-	EXPECT_EQ(0, as(&owner, &set));
-	EXPECT_EQ(0, req_at(&creator, id, 0));
-	EXPECT_EQ(0, req_at(&owner, id, 0));
-	EXPECT_EQ(EACCES, req_at(&member, id, 0));
-	EXPECT_EQ(EPERM, as(&member, &set));
+	ASSERT_LE(0, id);
+	EXPECT_EQ(EACCES, OP(&other, OP_SHM_STAT, id));
+	EXPECT_EQ(0, OP(&other, OP_SHM_STAT_ANY, id));
+	EXPECT_EQ(0, OP(&owner, OP_SHM_STAT_ANY, id));
+	EXPECT_EQ(0, OP(&other, OP_IPC_INFO, id));
+	EXPECT_EQ(0, OP(&other, OP_SHM_INFO, id));
+	EXPECT_EQ(0, OP(&member, OP_IPC_INFO, id));
+	EXPECT_EQ(0, OP(&member, OP_SHM_INFO, id));
 }
 
-TEST_F(perm, shm_lock_and_unlock_belong_to_owner_and_creator)
+/* ---- IPC_SET and IPC_RMID --------------------------------------------- */
+
+TEST_F(perm, non_owner_ipc_set_and_rmid_are_eperm_even_with_mode_0666_and_change_nothing)
 {
-	int id = mkseg(self, IPC_PRIVATE, 0666);
+	const struct who group_by_cgid = WHO(U_B, 0);	/* cgid 0 */
+	struct shmid_ds before, after, want;
+	int id = mkseg(self, 0, SZ, 0666);
+
+	ASSERT_LE(0, id);
+	before = rstat(id);
+	want = before;
+	want.shm_perm.uid = U_C;
+	want.shm_perm.gid = G_C;
+	want.shm_perm.mode = 0777;
+	EXPECT_EQ(EPERM, SET(&other, id, want));
+	EXPECT_EQ(EPERM, SET(&member, id, want));
+	EXPECT_EQ(EPERM, SET(&group_by_cgid, id, want));
+	/* Changing nothing at all is still EPERM. */
+	EXPECT_EQ(EPERM, SET(&other, id, before));
+	EXPECT_EQ(EPERM, OP(&other, OP_RMID, id));
+	EXPECT_EQ(EPERM, OP(&member, OP_RMID, id));
+	EXPECT_EQ(id, svipc_shmget(test_key(0), 0, 0));
+	after = rstat(id);
+	EXPECT_EQ(U_A, after.shm_perm.uid);
+	EXPECT_EQ(G_A, after.shm_perm.gid);
+	EXPECT_EQ(0, after.shm_perm.cuid);
+	EXPECT_EQ(0, after.shm_perm.cgid);
+	EXPECT_EQ(0666, after.shm_perm.mode);
+	EXPECT_EQ(before.shm_ctime, after.shm_ctime);
+	/* Yet they may attach. */
+	EXPECT_EQ(0, AT(&other, id, 0));
+}
+
+TEST_F(perm, owner_and_creator_may_ipc_set_and_rmid_without_any_mode_bits)
+{
+	const struct who new_owner = WHO(U_B, G_C);
+	const struct who creator = WHO(U_A, G_C);
 	struct shmid_ds ds;
+	int s1 = mkseg_as(self, &owner, 0, 0600);
+	int s2 = mkseg_as(self, &owner, 1, 0600);
+
+	ASSERT_LE(0, s1);
+	ASSERT_LE(0, s2);
+	ASSERT_EQ(0, set_perm(s1, U_B, G_B, 0000));
+	ASSERT_EQ(0, set_perm(s2, U_B, G_B, 0000));
+
+	ds = rstat(s1);
+	ds.shm_perm.mode = 0604;
+	EXPECT_EQ(0, SET(&new_owner, s1, ds));
+	EXPECT_EQ(0604, rmode(s1));
+	/* The creator too, though no longer uid. */
+	ds.shm_perm.mode = 0640;
+	EXPECT_EQ(0, SET(&creator, s1, ds));
+	EXPECT_EQ(0640, rmode(s1));
+	EXPECT_EQ(EPERM, SET(&other, s1, ds));
+	EXPECT_EQ(EPERM, OP(&other, OP_RMID, s1));
+
+	/* The creator gives it to U_C: U_B loses SET/RMID, U_C gains. */
+	ds.shm_perm.uid = U_C;
+	EXPECT_EQ(0, SET(&creator, s1, ds));
+	EXPECT_EQ(U_C, rstat(s1).shm_perm.uid);
+	EXPECT_EQ(EPERM, SET(&new_owner, s1, ds));
+	EXPECT_EQ(EPERM, OP(&new_owner, OP_RMID, s1));
+	EXPECT_EQ(0, SET(&other, s1, ds));
+
+	EXPECT_EQ(0, OP(&other, OP_RMID, s1));
+	EXPECT_EQ(EINVAL, rstat_err(s1));
+	EXPECT_EQ(0, OP(&creator, OP_RMID, s2));
+	EXPECT_EQ(EINVAL, rstat_err(s2));
+}
+
+TEST_F(perm, ipc_set_changes_uid_gid_and_only_the_low_nine_mode_bits)
+{
+	struct shmid_ds ds;
+	int id = mkseg_as(self, &owner, 0, 0600);
 
 	ASSERT_LE(0, id);
-	EXPECT_EQ(EPERM, req_op(&other, OP_LOCK, id));
-	EXPECT_EQ(EPERM, req_op(&member, OP_LOCK, id));
-	/* The default RLIMIT_MEMLOCK (8 MiB) holds a page. */
-	EXPECT_EQ(0, req_op(&owner, OP_LOCK, id));
-	ASSERT_EQ(0, svipc_shmctl(id, IPC_STAT, &ds));
-	EXPECT_EQ(02666u, ds.shm_perm.mode);
-	EXPECT_EQ(EPERM, req_op(&other, OP_UNLOCK, id));
-	EXPECT_EQ(0, req_op(&owner, OP_UNLOCK, id));
-	ASSERT_EQ(0, svipc_shmctl(id, IPC_STAT, &ds));
-	EXPECT_EQ(0666u, ds.shm_perm.mode);
-	/* Root (CAP_IPC_LOCK) need not own it. */
+	ASSERT_EQ(0, svipc_shmctl(id, SHM_LOCK, NULL));
+	ASSERT_EQ(02600, rmode(id));
+	ds = rstat(id);
+	ds.shm_perm.uid = U_B;
+	ds.shm_perm.gid = G_B;
+	ds.shm_perm.mode = 0xffff;
+	/* The owner may give it away; SHM_LOCKED stays, 01000 is not set. */
+	EXPECT_EQ(0, SET(&owner, id, ds));
+	ds = rstat(id);
+	EXPECT_EQ(U_B, ds.shm_perm.uid);
+	EXPECT_EQ(G_B, ds.shm_perm.gid);
+	EXPECT_EQ(02777, ds.shm_perm.mode);
+	EXPECT_EQ(U_A, ds.shm_perm.cuid);
+	EXPECT_EQ(G_A, ds.shm_perm.cgid);
+	ds.shm_perm.mode = 0;
+	EXPECT_EQ(0, SET(&owner, id, ds));
+	EXPECT_EQ(02000, rmode(id));
+
+	/* Removed while attached: SHM_DEST stays through IPC_SET too. */
+	self->map = svipc_shmat(id, NULL, 0);
+	ASSERT_NE((void *)-1, self->map);
+	EXPECT_EQ(0, OP(&owner, OP_RMID, id));
+	EXPECT_EQ(03000, rmode(id));
+	ds.shm_perm.mode = 0640;
+	EXPECT_EQ(0, SET(&owner, id, ds));
+	EXPECT_EQ(03640, rmode(id));
+	EXPECT_EQ(0, svipc_shmdt(self->map));
+	self->map = NULL;
+	EXPECT_EQ(EINVAL, rstat_err(id));
+}
+
+/* ---- SHM_LOCK and SHM_UNLOCK ------------------------------------------ */
+
+TEST_F(perm, non_owner_shm_lock_and_unlock_are_eperm_even_with_mode_0666)
+{
+	const struct who group_by_cgid = WHO(U_B, 0);	/* cgid 0 */
+	int id = mkseg(self, 0, SZ, 0666);
+
+	ASSERT_LE(0, id);
+	EXPECT_EQ(EPERM, LIM(&other, OP_LOCK, id, 1 << 20));
+	EXPECT_EQ(EPERM, LIM(&member, OP_LOCK, id, 1 << 20));
+	EXPECT_EQ(EPERM, LIM(&group_by_cgid, OP_LOCK, id, 1 << 20));
+	EXPECT_EQ(0666, rmode(id));
+	ASSERT_EQ(0, svipc_shmctl(id, SHM_LOCK, NULL));
+	EXPECT_EQ(EPERM, OP(&other, OP_UNLOCK, id));
+	EXPECT_EQ(EPERM, OP(&member, OP_UNLOCK, id));
+	EXPECT_EQ(02666, rmode(id));
+}
+
+TEST_F(perm, owner_and_creator_may_shm_lock_and_unlock_without_any_mode_bits)
+{
+	const struct who creator = WHO(U_A, G_C);
+	const struct who new_owner = WHO(U_B, G_C);
+	int id = mkseg_as(self, &owner, 0, 0000);
+
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, set_perm(id, U_B, G_B, 0000));
+	EXPECT_EQ(0, LIM(&creator, OP_LOCK, id, 1 << 20));
+	EXPECT_EQ(02000, rmode(id));
+	EXPECT_EQ(0, OP(&new_owner, OP_UNLOCK, id));
+	EXPECT_EQ(0, rmode(id));
+	EXPECT_EQ(0, LIM(&new_owner, OP_LOCK, id, 1 << 20));
+	EXPECT_EQ(02000, rmode(id));
+	EXPECT_EQ(0, OP(&creator, OP_UNLOCK, id));
+	EXPECT_EQ(0, rmode(id));
+}
+
+TEST_F(perm, shm_lock_with_a_zero_memlock_rlimit_is_eperm_but_unlock_is_not)
+{
+	int id = mkseg(self, 0, SZ, 0600);
+
+	ASSERT_LE(0, id);
+	EXPECT_EQ(EPERM, LIM(&owner, OP_LOCK, id, 0));
+	EXPECT_EQ(0600, rmode(id));
+	/* Even when there would be nothing to charge. */
+	ASSERT_EQ(0, svipc_shmctl(id, SHM_LOCK, NULL));
+	EXPECT_EQ(EPERM, LIM(&owner, OP_LOCK, id, 0));
+	EXPECT_EQ(02600, rmode(id));
+	EXPECT_EQ(0, LIM(&owner, OP_UNLOCK, id, 0));
+	EXPECT_EQ(0600, rmode(id));
+}
+
+TEST_F(perm, shm_lock_beyond_the_memlock_rlimit_is_enomem_counting_whole_pages)
+{
+	int id = mkseg(self, 0, SZ + 1, 0600);	/* two pages */
+
+	ASSERT_LE(0, id);
+	EXPECT_EQ(ENOMEM, LIM(&owner, OP_LOCK, id, SZ));
+	EXPECT_EQ(ENOMEM, LIM(&owner, OP_LOCK, id, 2 * SZ - 1));
+	EXPECT_EQ(0600, rmode(id));
+	EXPECT_EQ(0, LIM(&owner, OP_LOCK, id, 2 * SZ));
+	EXPECT_EQ(02600, rmode(id));
+	EXPECT_EQ(0, OP(&owner, OP_UNLOCK, id));
+	EXPECT_EQ(0600, rmode(id));
+}
+
+TEST_F(perm, shm_lock_charges_add_up_per_real_uid_until_unlock_or_removal)
+{
+	/* Real uid U_A, effective U_B: owner of U_B's segments. */
+	const struct who a_as_b = { .uid = U_A, .euid = U_B, .gid = G_B };
+	const struct who owner_b = WHO(U_B, G_B);
+	int s1 = mkseg(self, 0, SZ, 0600);
+	int s2 = mkseg(self, 1, SZ, 0600);
+	int s3 = mkseg(self, 2, SZ, 0600);
+
+	ASSERT_LE(0, s1);
+	ASSERT_LE(0, s2);
+	ASSERT_LE(0, s3);
+	ASSERT_EQ(0, set_perm(s3, U_B, G_B, 0600));
+
+	EXPECT_EQ(0, LIM(&owner, OP_LOCK, s1, SZ));
+	EXPECT_EQ(ENOMEM, LIM(&owner, OP_LOCK, s2, SZ));
+	EXPECT_EQ(0, LIM(&owner, OP_LOCK, s2, 2 * SZ));
+	/* U_B's charge is its own. */
+	EXPECT_EQ(0, LIM(&owner_b, OP_LOCK, s3, SZ));
+	ASSERT_EQ(0, svipc_shmctl(s3, SHM_UNLOCK, NULL));
+	/* Charged to the real uid, U_A, which has two pages already. */
+	EXPECT_EQ(ENOMEM, LIM(&a_as_b, OP_LOCK, s3, 2 * SZ));
+	EXPECT_EQ(0600, rmode(s3));
+	/* An unlock by anyone gives the charge back to who locked. */
+	ASSERT_EQ(0, svipc_shmctl(s1, SHM_UNLOCK, NULL));
+	EXPECT_EQ(0, LIM(&a_as_b, OP_LOCK, s3, 2 * SZ));
+	EXPECT_EQ(02600, rmode(s3));
+	/* So does removing a locked segment. */
+	EXPECT_EQ(ENOMEM, LIM(&owner, OP_LOCK, s1, 2 * SZ));
+	ASSERT_EQ(0, svipc_shmctl(s2, IPC_RMID, NULL));
+	EXPECT_EQ(0, LIM(&owner, OP_LOCK, s1, 2 * SZ));
+	EXPECT_EQ(02600, rmode(s1));
+}
+
+TEST_F(perm, shm_lock_of_a_locked_segment_and_unlock_of_an_unlocked_one_return_zero)
+{
+	int id = mkseg(self, 0, SZ, 0600);
+	int id2 = mkseg(self, 1, SZ, 0600);
+
+	ASSERT_LE(0, id);
+	ASSERT_LE(0, id2);
+	EXPECT_EQ(0, OP(&owner, OP_UNLOCK, id));
+	EXPECT_EQ(0600, rmode(id));
+	EXPECT_EQ(0, LIM(&owner, OP_LOCK, id, SZ));
+	/* A second charge would pass the limit: there is none. */
+	EXPECT_EQ(0, LIM(&owner, OP_LOCK, id, SZ));
+	EXPECT_EQ(0, svipc_shmctl(id, SHM_LOCK, NULL));
+	EXPECT_EQ(02600, rmode(id));
+	EXPECT_EQ(0, OP(&owner, OP_UNLOCK, id));
+	EXPECT_EQ(0600, rmode(id));
+	EXPECT_EQ(0, OP(&owner, OP_UNLOCK, id));
+	EXPECT_EQ(0600, rmode(id));
+	/* Nothing is left charged. */
+	EXPECT_EQ(0, LIM(&owner, OP_LOCK, id2, SZ));
+	EXPECT_EQ(02600, rmode(id2));
+}
+
+/* ---- root and its capabilities ---------------------------------------- */
+
+TEST_F(perm, root_ignores_the_mode_bits)
+{
+	struct shmid_ds ds;
+	int id = mkseg_as(self, &owner, 0, 0000);	/* neither uid nor cuid */
+
+	ASSERT_LE(0, id);
+	EXPECT_EQ(id, svipc_shmget(test_key(0), SZ, 0666));
+	EXPECT_EQ(0, AS(&root, .op = OP_AT, .id = id, .flg = SHM_EXEC,
+			.val = 'r'));
+	EXPECT_EQ('r', rpeek(id, 0));
+	EXPECT_EQ(0, svipc_shmctl(id, IPC_STAT, &ds));
+	EXPECT_EQ(0, ds.shm_perm.mode);
+	EXPECT_EQ(id, svipc_shmctl(id & 0x7fff, SHM_STAT, &ds));
 	EXPECT_EQ(0, svipc_shmctl(id, SHM_LOCK, NULL));
 	EXPECT_EQ(0, svipc_shmctl(id, SHM_UNLOCK, NULL));
+	ds.shm_perm.gid = G_C;
+	EXPECT_EQ(0, svipc_shmctl(id, IPC_SET, &ds));
+	EXPECT_EQ(G_C, rstat(id).shm_perm.gid);
+	/* Unprivileged, the owner itself has no access. */
+	EXPECT_EQ(EACCES, AT(&owner, id, SHM_RDONLY));
+	EXPECT_EQ(0, svipc_shmctl(id, IPC_RMID, NULL));
+	EXPECT_EQ(EINVAL, rstat_err(id));
 }
 
-/* ---- shmget ---------------------------------------------------------- */
+TEST_F(perm, uid_zero_without_cap_ipc_owner_is_held_to_the_mode_bits)
+{
+	const struct who no_owner = ROOT_WITHOUT(CAP_IPC_OWNER);
+	struct shmid_ds ds;
+	int id = mkseg_as(self, &owner, 0, 0660);	/* root is other */
+	int mine = mkseg(self, 1, SZ, 0600);		/* cuid 0 */
+
+	ASSERT_LE(0, id);
+	ASSERT_LE(0, mine);
+	EXPECT_EQ(EACCES, AT(&no_owner, id, SHM_RDONLY));
+	EXPECT_EQ(EACCES, OP(&no_owner, OP_STAT, id));
+	EXPECT_EQ(EACCES, AS(&no_owner, .op = OP_GET, .id = id,
+			     .key = test_key(0), .flg = 0400));
+	EXPECT_EQ(0, OP(&no_owner, OP_SHM_STAT_ANY, id));
+	ASSERT_EQ(0, set_perm(id, U_A, G_A, 0664));
+	EXPECT_EQ(0, AT(&no_owner, id, SHM_RDONLY));
+	EXPECT_EQ(EACCES, AT(&no_owner, id, 0));
+	/* CAP_SYS_ADMIN and CAP_IPC_LOCK still serve their own checks. */
+	ds = rstat(id);
+	ds.shm_perm.mode = 0000;
+	EXPECT_EQ(0, SET(&no_owner, id, ds));
+	EXPECT_EQ(0, OP(&no_owner, OP_LOCK, id));
+	EXPECT_EQ(02000, rmode(id));
+	/* The creator's class by cuid 0. */
+	EXPECT_EQ(0, AT(&no_owner, mine, 0));
+	ASSERT_EQ(0, set_perm(mine, U_A, G_A, 0066));
+	EXPECT_EQ(EACCES, AT(&no_owner, mine, SHM_RDONLY));
+}
+
+TEST_F(perm, uid_zero_without_cap_sys_admin_or_cap_ipc_lock_gets_eperm)
+{
+	const struct who no_admin = ROOT_WITHOUT(CAP_SYS_ADMIN);
+	const struct who no_lock = ROOT_WITHOUT(CAP_IPC_LOCK);
+	struct shmid_ds ds;
+	int id = mkseg_as(self, &owner, 0, 0000);	/* root is not owner */
+
+	ASSERT_LE(0, id);
+	ds = rstat(id);
+	ds.shm_perm.mode = 0600;
+	EXPECT_EQ(EPERM, SET(&no_admin, id, ds));
+	EXPECT_EQ(EPERM, OP(&no_admin, OP_RMID, id));
+	EXPECT_EQ(0, rmode(id));
+	EXPECT_EQ(0, AT(&no_admin, id, 0));
+	EXPECT_EQ(0, LIM(&no_admin, OP_LOCK, id, 0));
+	EXPECT_EQ(02000, rmode(id));
+	EXPECT_EQ(EPERM, OP(&no_lock, OP_UNLOCK, id));
+	EXPECT_EQ(02000, rmode(id));
+	EXPECT_EQ(0, OP(&no_admin, OP_UNLOCK, id));
+	EXPECT_EQ(EPERM, LIM(&no_lock, OP_LOCK, id, 1 << 20));
+	EXPECT_EQ(0, rmode(id));
+	EXPECT_EQ(0, SET(&no_lock, id, ds));
+	EXPECT_EQ(0600, rmode(id));
+	EXPECT_EQ(0, OP(&no_lock, OP_RMID, id));
+	EXPECT_EQ(EINVAL, rstat_err(id));
+}
+
+/* ---- shmget ------------------------------------------------------------ */
+
+TEST_F(perm, shmget_with_no_permission_bits_in_flags_needs_no_permission)
+{
+	key_t key = test_key(0);
+	int id = mkseg(self, 0, SZ, 0000);
+
+	ASSERT_LE(0, id);
+	EXPECT_EQ(0, GET(&other, .size = 0, .flg = 0));
+	EXPECT_EQ(0, GET(&other, .size = SZ, .flg = 0));
+	EXPECT_EQ(0, GET(&other, .size = 1, .flg = IPC_CREAT));
+	/* Bits outside the permission bits request nothing either. */
+	EXPECT_EQ(0, GET(&other, .size = 0, .flg = SHM_NORESERVE));
+}
 
 TEST_F(perm, shmget_checks_the_permission_bits_given_in_flags)
 {
-	key_t key = test_key(1);
-	int id = mkseg(self, key, 0644);
-	struct req r = { .op = OP_GET, .key = key };
+	key_t key = test_key(0);
+	int id = mkseg(self, 0, SZ, 0600);
 
 	ASSERT_LE(0, id);
-	r.id = id;
-	/* No bits asked: no permission needed. */
-	r.flg = 0;
-	EXPECT_EQ(0, as(&other, &r));
-	r.flg = 0400;
-	EXPECT_EQ(0, as(&other, &r));
-	r.flg = 0600;
-	EXPECT_EQ(EACCES, as(&other, &r));
-	r.flg = 0040;
-	EXPECT_EQ(0, as(&member, &r));
-	r.flg = 0020;
-	EXPECT_EQ(EACCES, as(&member, &r));
-	r.flg = IPC_CREAT | 0666;
-	EXPECT_EQ(EACCES, as(&other, &r));
-	r.flg = 0600;
-	EXPECT_EQ(0, as(&owner, &r));
+	EXPECT_EQ(EACCES, GET(&other, .flg = 0400));
+	EXPECT_EQ(EACCES, GET(&other, .flg = 0200));
+	/* Any class's bit of the request counts as that permission. */
+	EXPECT_EQ(EACCES, GET(&other, .flg = 0004));
+	EXPECT_EQ(EACCES, GET(&other, .flg = 0040));
+	EXPECT_EQ(EACCES, GET(&other, .size = SZ, .flg = IPC_CREAT | 0600));
+
+	ASSERT_EQ(0, set_perm(id, U_A, G_A, 0644));
+	EXPECT_EQ(0, GET(&other, .flg = 0400));
+	EXPECT_EQ(0, GET(&other, .size = SZ, .flg = IPC_CREAT | 0444));
+	EXPECT_EQ(EACCES, GET(&other, .flg = 0600));
+	EXPECT_EQ(EACCES, GET(&other, .flg = 0002));
+	EXPECT_EQ(EACCES, GET(&other, .flg = 0001));
+	EXPECT_EQ(0, GET(&owner, .flg = 0600));
+	EXPECT_EQ(EACCES, GET(&owner, .flg = 0700));
+	EXPECT_EQ(0, GET(&member, .flg = 0444));
+	EXPECT_EQ(EACCES, GET(&member, .flg = 0020));
 }
 
 TEST_F(perm, shmget_reports_eexist_and_einval_before_eacces)
 {
-	key_t key = test_key(2);
-	int id = mkseg(self, key, 0000);
-	struct req r = { .op = OP_GET, .key = key };
+	key_t key = test_key(0);
+	int id = mkseg(self, 0, SZ, 0000);
 
 	ASSERT_LE(0, id);
-	r.id = id;
-	r.flg = IPC_CREAT | IPC_EXCL | 0600;
-	EXPECT_EQ(EEXIST, as(&other, &r));
-	r.flg = 0600;
-	r.size = 4097;
-	EXPECT_EQ(EINVAL, as(&other, &r));
-	r.size = 4096;
-	EXPECT_EQ(EACCES, as(&other, &r));
-}
-
-/* ---- root ------------------------------------------------------------ */
-
-static sigjmp_buf jb;
-
-static void on_segv(int sig)
-{
-	siglongjmp(jb, 1);
-}
-
-TEST_F(perm, root_ignores_the_mode_but_not_shm_rdonly)
-{
-	int id = mkseg(self, IPC_PRIVATE, 0000);
-	struct sigaction sa = { .sa_handler = on_segv }, old;
-	struct shmid_ds ds;
-	volatile char *p;
-	int faulted = 1;
-
-	ASSERT_LE(0, id);
-	p = svipc_shmat(id, NULL, SHM_EXEC);
-	ASSERT_NE((void *)-1, p);
-	p[0] = 1;
-	EXPECT_EQ(0, svipc_shmdt((void *)p));
-	EXPECT_EQ(0, svipc_shmctl(id, IPC_STAT, &ds));
-	p = svipc_shmat(id, NULL, SHM_RDONLY);
-	ASSERT_NE((void *)-1, p);
-	EXPECT_EQ(-1, mprotect((void *)p, 4096, PROT_READ | PROT_WRITE));
-	EXPECT_EQ(EACCES, errno);
-	sigaction(SIGSEGV, &sa, &old);
-	if (!sigsetjmp(jb, 1)) {
-		p[0] = 2;
-		faulted = 0;
-	}
-	sigaction(SIGSEGV, &old, NULL);
-	EXPECT_EQ(1, faulted);
-	EXPECT_EQ(1, p[0]);
-	EXPECT_EQ(0, svipc_shmdt((void *)p));
+	EXPECT_EQ(EEXIST,
+		  GET(&other, .size = SZ, .flg = IPC_CREAT | IPC_EXCL | 0600));
+	/* Larger than the segment: EINVAL, not EACCES. */
+	EXPECT_EQ(EINVAL, GET(&other, .size = SZ + 1, .flg = 0600));
+	EXPECT_EQ(EINVAL, GET(&other, .size = SZ + 1, .flg = IPC_CREAT | 0600));
+	EXPECT_EQ(EACCES, GET(&other, .size = SZ, .flg = IPC_CREAT | 0600));
+	EXPECT_EQ(EACCES, GET(&other, .size = 1, .flg = 0400));
 }
 
 SVIPC_TEST_MAIN

@@ -985,9 +985,12 @@ TEST_F(shm, shm_stat_and_shm_stat_any_take_an_index)
 	EXPECT_EQ(test_key(3), ds.shm_perm.__key);
 	EXPECT_EQ(2 * pg, ds.shm_segsz);
 	EXPECT_EQ(id, svipc_shmctl(IDX(id), SHM_STAT_ANY, &ds));
-	/* The full id is not an index (unless the sequence is 0). */
-	if (id != IDX(id))
-		EXPECT_TRUE(FAILS(svipc_shmctl(id, SHM_STAT, &ds), EINVAL));
+	/*
+	 * Native masks the sequence off (ipcid_to_idx), so the full id
+	 * also works as its own index.
+	 */
+	EXPECT_EQ(id, svipc_shmctl(id, SHM_STAT, &ds));
+	EXPECT_EQ(id, svipc_shmctl(id, SHM_STAT_ANY, &ds));
 	ASSERT_EQ(0, svipc_shmctl(id, IPC_RMID, NULL));
 	EXPECT_TRUE(FAILS(svipc_shmctl(IDX(id), SHM_STAT, &ds), EINVAL));
 	EXPECT_TRUE(FAILS(svipc_shmctl(IDX(id), SHM_STAT_ANY, &ds), EINVAL));
