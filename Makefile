@@ -23,7 +23,10 @@ MOD_SRCS := $(wildcard module/*.c module/*.h) uapi/linux/svipc.h Kbuild
 
 CC ?= cc
 CFLAGS_USER := -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -I$(top)/uapi -I$(top)/lib
-LIB_SRCS := $(wildcard lib/*.c)
+# lib/shim.c takes over the standard names: it goes only into the preload
+# library and the static compat archive, never into libsvipc itself.
+SHIM_SRC := lib/shim.c
+LIB_SRCS := $(filter-out $(SHIM_SRC),$(wildcard lib/*.c))
 LIB_HDRS := $(wildcard lib/*.h) uapi/linux/svipc.h
 LIB_OBJS := $(patsubst lib/%.c,$(B)/lib/%.o,$(LIB_SRCS))
 LIB_PICS := $(patsubst lib/%.c,$(B)/lib/%.pic.o,$(LIB_SRCS))
@@ -33,6 +36,9 @@ TEST_HDRS := $(wildcard selftests/*.h)
 # abi_test.c is also built as a 32-bit program, to prove compat_ioctl.
 TESTS32 := $(if $(wildcard selftests/abi_test.c),$(B)/selftests/abi32_test)
 LIB32_OBJS := $(patsubst lib/%.c,$(B)/lib32/%.o,$(LIB_SRCS))
+# Dynamically linked helpers the shim tests run under LD_PRELOAD in the VM.
+DYN_SRCS := $(wildcard selftests/*_prog.c)
+DYNS := $(patsubst selftests/%_prog.c,$(B)/dyn/%-prog,$(DYN_SRCS))
 TOOL_SRCS := $(wildcard tools/*.c)
 TOOLS := $(patsubst tools/%.c,$(B)/tools/%,$(TOOL_SRCS))
 
@@ -62,7 +68,8 @@ $(B)/mod/%/svipc.ko: $(MOD_SRCS)
 	@if grep -E 'warning:|error:' $(B)/mod/$*/build.log; then \
 		rm -f $@; echo "module build for $* has warnings"; exit 1; fi
 
-lib: $(B)/lib/libsvipc.a $(B)/lib/libsvipc.so
+lib: $(B)/lib/libsvipc.a $(B)/lib/libsvipc.so $(B)/lib/libsvipc-preload.so \
+	$(B)/lib/libsvipc-compat.a
 
 $(B)/lib/%.o: lib/%.c $(LIB_HDRS)
 	@mkdir -p $(dir $@)
@@ -78,7 +85,24 @@ $(B)/lib/libsvipc.a: $(LIB_OBJS)
 $(B)/lib/libsvipc.so: $(LIB_PICS)
 	$(CC) -shared -Wl,-soname,libsvipc.so.1 -o $@ $^ -pthread
 
-tests: $(TESTS) $(TESTS32)
+$(B)/lib/libsvipc-preload.so: $(B)/lib/shim.pic.o $(LIB_PICS)
+	$(CC) -shared -Wl,-soname,libsvipc-preload.so -Wl,-z,defs -o $@ $^ -pthread
+
+$(B)/lib/libsvipc-compat.a: $(B)/lib/shim.o $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+tests: $(TESTS) $(TESTS32) $(DYNS)
+
+$(B)/dyn/%-prog: selftests/%_prog.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_USER) -o $@ $<
+
+# Built only from the standard names, through the static compat archive.
+$(B)/selftests/compat_test: selftests/compat_test.c $(TEST_HDRS) $(LIB_HDRS) $(B)/lib/libsvipc-compat.a $(B)/ksft/kselftest_harness.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_USER) -Wno-unused-parameter -Wno-sign-compare -I$(B)/ksft -static -pthread -o $@ $< \
+		-Wl,--whole-archive $(B)/lib/libsvipc-compat.a -Wl,--no-whole-archive
 
 $(B)/lib32/%.o: lib/%.c $(LIB_HDRS)
 	@mkdir -p $(dir $@)
@@ -149,4 +173,4 @@ sparse:
 	done
 
 clean:
-	rm -rf $(B)/mod $(B)/lib $(B)/lib32 $(B)/selftests $(B)/tools $(B)/vm
+	rm -rf $(B)/mod $(B)/lib $(B)/lib32 $(B)/selftests $(B)/tools $(B)/dyn $(B)/vm
