@@ -5,6 +5,11 @@
 # make check      setup + build + the selftest suite in QEMU on every kernel
 # make check-debug  the suite on the debug kernel only (KASAN, lockdep, ...)
 # make demo       boot a VM, load the module, run tools/svipc-demo
+# make install    module (modules_install + depmod) for every kernel in
+#                 KVERS, libraries, headers, svipc.pc, tools, udev rule;
+#                 PREFIX (/usr/local) and DESTDIR honoured; make uninstall
+# make dkms       the module's sources to /usr/src/svipc-VERSION, and
+#                 dkms install for every kernel in KVERS (not with DESTDIR)
 #
 # KVERS="a b"     restrict to these kernel versions
 # KDIR=path       build the module against one kernel tree only
@@ -42,7 +47,8 @@ DYNS := $(patsubst selftests/%_prog.c,$(B)/dyn/%-prog,$(DYN_SRCS))
 TOOL_SRCS := $(wildcard tools/*.c)
 TOOLS := $(patsubst tools/%.c,$(B)/tools/%,$(TOOL_SRCS))
 
-.PHONY: all modules lib tests tools setup check check-debug demo checkpatch sparse clean
+.PHONY: all modules lib tests tools setup check check-debug demo checkpatch sparse clean \
+	install uninstall dkms dkms-remove
 
 all: modules lib tools tests
 
@@ -171,6 +177,77 @@ sparse:
 			grep -v '^  ' | tee $(B)/mod/$$k/sparse.log; \
 		! grep -qE 'warning|error' $(B)/mod/$$k/sparse.log || exit 1; \
 	done
+
+
+# ---- installation -------------------------------------------------------
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+# udev reads /usr/lib/udev/rules.d (the package's) and /etc/udev/rules.d
+# (the administrator's); a /usr/local install belongs to the latter.
+UDEVRULESDIR ?= $(if $(filter /usr,$(PREFIX)),/usr/lib/udev/rules.d,/etc/udev/rules.d)
+DKMSSRCDIR ?= /usr/src/svipc-$(VERSION)
+DEPMOD ?= depmod
+INSTALL_TOOLS := $(filter $(B)/tools/svipcs $(B)/tools/svipcrm $(B)/tools/svipc-nosysv,$(TOOLS))
+D := $(DESTDIR)
+
+install: modules lib tools
+	@for k in $(KVERS); do \
+		echo "  INSTALL $$k/updates/svipc.ko"; \
+		$(MAKE) -s -C $$(scripts/kernel-paths $$k build) M=$(top)/$(B)/mod/$$k \
+			INSTALL_MOD_PATH=$(D) INSTALL_MOD_DIR=updates CONFIG_MODULE_SIG_ALL= \
+			modules_install 2>&1 | grep -v 'System.map' ; \
+		scripts/depmod-tree "$(DEPMOD)" "$(D)" $$k || exit 1; \
+	done
+	install -d $(D)$(LIBDIR) $(D)$(INCLUDEDIR)/svipc/linux $(D)$(PKGCONFIGDIR) \
+		$(D)$(BINDIR) $(D)$(UDEVRULESDIR)
+	install -m 644 $(B)/lib/libsvipc.a $(B)/lib/libsvipc-compat.a $(D)$(LIBDIR)/
+	install -m 755 $(B)/lib/libsvipc.so $(D)$(LIBDIR)/libsvipc.so.1
+	ln -sf libsvipc.so.1 $(D)$(LIBDIR)/libsvipc.so
+	install -m 755 $(B)/lib/libsvipc-preload.so $(D)$(LIBDIR)/
+	install -m 644 lib/svipc.h $(D)$(INCLUDEDIR)/svipc.h
+	install -m 644 uapi/linux/svipc.h $(D)$(INCLUDEDIR)/svipc/linux/svipc.h
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	    packaging/svipc.pc.in > $(D)$(PKGCONFIGDIR)/svipc.pc
+	chmod 644 $(D)$(PKGCONFIGDIR)/svipc.pc
+	$(if $(INSTALL_TOOLS),install -m 755 $(INSTALL_TOOLS) $(D)$(BINDIR)/)
+	install -m 644 packaging/60-svipc.rules $(D)$(UDEVRULESDIR)/60-svipc.rules
+	@if [ -z "$(D)" ]; then ldconfig; fi
+
+uninstall:
+	@for k in $(KVERS); do \
+		echo "  REMOVE  $$k/updates/svipc.ko"; \
+		rm -f $(addprefix $(D)/lib/modules/$$k/updates/svipc.ko,"" .xz .zst .gz); \
+		rmdir $(D)/lib/modules/$$k/updates 2>/dev/null; \
+		scripts/depmod-tree "$(DEPMOD)" "$(D)" $$k || exit 1; \
+	done
+	rm -f $(D)$(LIBDIR)/libsvipc.a $(D)$(LIBDIR)/libsvipc-compat.a \
+	      $(D)$(LIBDIR)/libsvipc.so.1 $(D)$(LIBDIR)/libsvipc.so \
+	      $(D)$(LIBDIR)/libsvipc-preload.so \
+	      $(D)$(INCLUDEDIR)/svipc.h $(D)$(INCLUDEDIR)/svipc/linux/svipc.h \
+	      $(D)$(PKGCONFIGDIR)/svipc.pc $(D)$(UDEVRULESDIR)/60-svipc.rules \
+	      $(addprefix $(D)$(BINDIR)/,svipcs svipcrm svipc-nosysv)
+	-rmdir $(D)$(INCLUDEDIR)/svipc/linux $(D)$(INCLUDEDIR)/svipc 2>/dev/null
+	@if [ -z "$(D)" ]; then ldconfig; fi
+
+# The DKMS source tree: only what Kbuild needs, plus dkms.conf.
+dkms:
+	install -d $(D)$(DKMSSRCDIR)/module $(D)$(DKMSSRCDIR)/uapi/linux
+	install -m 644 dkms.conf Kbuild $(D)$(DKMSSRCDIR)/
+	install -m 644 $(wildcard module/*.c module/*.h) $(D)$(DKMSSRCDIR)/module/
+	install -m 644 uapi/linux/svipc.h $(D)$(DKMSSRCDIR)/uapi/linux/
+	@if [ -z "$(D)" ]; then \
+		dkms add -m svipc -v $(VERSION) 2>/dev/null || true; \
+		for k in $(KVERS); do dkms install -m svipc -v $(VERSION) -k $$k || exit 1; done; \
+	fi
+
+dkms-remove:
+	@if [ -z "$(D)" ]; then dkms remove -m svipc -v $(VERSION) --all || true; fi
+	rm -rf $(D)$(DKMSSRCDIR)
 
 clean:
 	rm -rf $(B)/mod $(B)/lib $(B)/lib32 $(B)/selftests $(B)/tools $(B)/dyn $(B)/vm
