@@ -108,11 +108,16 @@ static int __init svipc_init(void)
 	err = svipc_shm_init();
 	if (err)
 		goto out_sem;
-	err = misc_register(&svipc_dev);
+	err = svipc_proc_init();
 	if (err)
 		goto out_shm;
+	err = misc_register(&svipc_dev);
+	if (err)
+		goto out_proc;
 	return 0;
 
+out_proc:
+	svipc_proc_exit();
 out_shm:
 	svipc_shm_exit();
 out_sem:
@@ -125,6 +130,8 @@ out_msg:
 static void __exit svipc_exit(void)
 {
 	misc_deregister(&svipc_dev);
+	/* Waits for /proc/svipc readers, which walk the tables below. */
+	svipc_proc_exit();
 	/* Frees the segments left; none is mapped (mappings pin us). */
 	svipc_shm_exit();
 	/* Unregisters the exit probe and waits for running probes. */

@@ -774,6 +774,29 @@ long svipc_msgctl_ioctl(struct svipc_ctl __user *uarg)
 	}
 }
 
+/* ---- /proc/svipc/msg (proc.c) ------------------------------------------ */
+
+struct svipc_ids *svipc_msg_ids(void)
+{
+	return &msg_ids;
+}
+
+/* Caller holds msg_ids.rwsem and obj->lock. */
+void svipc_msg_proc_get(struct svipc_obj *obj, struct svipc_msg_proc *p)
+{
+	struct svipc_msq *q = to_msq(obj);
+
+	lockdep_assert_held(&msg_ids.rwsem);
+	lockdep_assert_held(&obj->lock);
+	p->cbytes = q->cbytes;
+	p->qnum = q->qnum;
+	p->lspid = q->lspid;
+	p->lrpid = q->lrpid;
+	p->stime = q->stime;
+	p->rtime = q->rtime;
+	p->ctime = q->ctime;
+}
+
 int svipc_msg_init(void)
 {
 	int err;

@@ -1106,6 +1106,23 @@ long svipc_semctl_ioctl(struct svipc_ctl __user *uarg)
 	}
 }
 
+/* ---- /proc/svipc/sem (proc.c) ------------------------------------------ */
+
+struct svipc_ids *svipc_sem_ids(void)
+{
+	return &sem_ids;
+}
+
+/* Caller holds sem_ids.rwsem and the global lock (svipc_sem_lock_all). */
+void svipc_sem_proc_get(struct svipc_sem_array *sma, struct svipc_sem_proc *p)
+{
+	lockdep_assert_held(&sem_ids.rwsem);
+	lockdep_assert_held(&sma->obj.lock);
+	p->nsems = sma->nsems;
+	p->otime = sem_get_otime(sma);
+	p->ctime = sma->ctime;
+}
+
 int svipc_sem_init(void)
 {
 	svipc_ids_init(&sem_ids, &sem_ops);

@@ -34,6 +34,7 @@
  *	  shm_ids.rwsem
  *	    seg->obj.lock
  *	      shm_creator_lock, shm_mlock_lock	(leaves)
+ *	      shmem inode lock		(leaf; rss and swap for /proc)
  *
  * VMA close runs under mmap_lock and may destroy the segment, which needs
  * shm_ids.rwsem; so nothing may fault on user memory or map while holding
@@ -871,8 +872,25 @@ static int shmctl_ipc_info(struct svipc_shminfo *info)
 	return max_idx < 0 ? 0 : max_idx;
 }
 
+/*
+ * Add @seg's resident and swapped pages, as native counts them.  Caller
+ * holds shm_ids.rwsem, so the segment is not destroyed meanwhile.
+ */
+static void shm_add_rss_swap(struct svipc_shm *seg, unsigned long *rss,
+			     unsigned long *swp)
+{
+	struct inode *inode = file_inode(seg->file);
+	struct shmem_inode_info *si = SHMEM_I(inode);
+
+	spin_lock_irq(&si->lock);
+	*rss += inode->i_mapping->nrpages;
+	*swp += si->swapped;
+	spin_unlock_irq(&si->lock);
+}
+
 static int shmctl_shm_info(struct svipc_shm_info *info)
 {
+	unsigned long rss = 0, swp = 0;
 	struct svipc_obj *obj;
 	int id, max_idx;
 
@@ -881,15 +899,10 @@ static int shmctl_shm_info(struct svipc_shm_info *info)
 	info->used_ids = shm_ids.in_use;
 	info->shm_tot = shm_tot;
 	/* Segments cannot be destroyed while the rwsem is held. */
-	idr_for_each_entry(&shm_ids.idr, obj, id) {
-		struct inode *inode = file_inode(to_shm(obj)->file);
-		struct shmem_inode_info *si = SHMEM_I(inode);
-
-		spin_lock_irq(&si->lock);
-		info->shm_rss += inode->i_mapping->nrpages;
-		info->shm_swp += si->swapped;
-		spin_unlock_irq(&si->lock);
-	}
+	idr_for_each_entry(&shm_ids.idr, obj, id)
+		shm_add_rss_swap(to_shm(obj), &rss, &swp);
+	info->shm_rss = rss;
+	info->shm_swp = swp;
 	max_idx = svipc_max_idx(&shm_ids);
 	up_read(&shm_ids.rwsem);
 	return max_idx < 0 ? 0 : max_idx;
@@ -1086,6 +1099,35 @@ long svipc_shmctl_ioctl(struct svipc_ctl __user *uarg)
 	default:
 		return -EINVAL;
 	}
+}
+
+/* ---- /proc/svipc/shm (proc.c) ---------------------------------------- */
+
+struct svipc_ids *svipc_shm_ids(void)
+{
+	return &shm_ids;
+}
+
+/*
+ * Caller holds shm_ids.rwsem and obj->lock.  The shmem inode's lock,
+ * taken for rss and swap, nests inside obj->lock as a leaf.
+ */
+void svipc_shm_proc_get(struct svipc_obj *obj, struct svipc_shm_proc *p)
+{
+	struct svipc_shm *seg = to_shm(obj);
+
+	lockdep_assert_held(&shm_ids.rwsem);
+	lockdep_assert_held(&obj->lock);
+	p->segsz = seg->segsz;
+	p->cpid = seg->cpid;
+	p->lpid = seg->lpid;
+	p->nattch = seg->nattch;
+	p->atime = seg->atime;
+	p->dtime = seg->dtime;
+	p->ctime = seg->ctime;
+	p->rss = 0;
+	p->swp = 0;
+	shm_add_rss_swap(seg, &p->rss, &p->swp);
 }
 
 /* ---- creators exiting, orphans, init and exit ------------------------ */

@@ -31,4 +31,49 @@ void svipc_shm_destroy_orphans(void);
 /* obj.c: the sched_process_exit tracepoint, or NULL. */
 struct tracepoint *svipc_exit_tracepoint(void);
 
+/*
+ * /proc/svipc/{msg,sem,shm} (proc.c).  Each kind lends its table and
+ * fills in, under the object's lock, the fields of a line beyond the
+ * svipc_obj part; the pids stay valid until that lock is dropped.
+ */
+struct svipc_sem_array;
+
+struct svipc_msg_proc {
+	unsigned long cbytes;
+	unsigned long qnum;
+	struct pid *lspid;
+	struct pid *lrpid;
+	time64_t stime;
+	time64_t rtime;
+	time64_t ctime;
+};
+
+struct svipc_sem_proc {
+	int nsems;
+	time64_t otime;
+	time64_t ctime;
+};
+
+struct svipc_shm_proc {
+	size_t segsz;
+	struct pid *cpid;
+	struct pid *lpid;
+	unsigned long nattch;
+	time64_t atime;
+	time64_t dtime;
+	time64_t ctime;
+	unsigned long rss;		/* pages */
+	unsigned long swp;		/* pages */
+};
+
+struct svipc_ids *svipc_msg_ids(void);
+void svipc_msg_proc_get(struct svipc_obj *obj, struct svipc_msg_proc *p);
+struct svipc_ids *svipc_sem_ids(void);
+void svipc_sem_proc_get(struct svipc_sem_array *sma, struct svipc_sem_proc *p);
+struct svipc_ids *svipc_shm_ids(void);
+void svipc_shm_proc_get(struct svipc_obj *obj, struct svipc_shm_proc *p);
+
+int svipc_proc_init(void);
+void svipc_proc_exit(void);
+
 #endif /* SVIPC_SVIPC_H */
