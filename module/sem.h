@@ -50,11 +50,12 @@ struct svipc_undo {
 
 /* A process's (thread group's) undo list. */
 struct svipc_undo_list {
-	struct hlist_node node;		/* process table, under undo_table_lock */
+	struct hlist_node node;		/* process table: RCU, undo_table_lock */
 	const void *owner;		/* the task's signal_struct */
 	spinlock_t lock;		/* protects list */
 	struct list_head list;		/* struct svipc_undo, most recent first */
 	struct callback_head work;	/* applies the list at exit */
+	struct rcu_head rcu;		/* lookups may still see it when freed */
 };
 
 /* sem.c */

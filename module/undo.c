@@ -18,8 +18,12 @@
  * preemption disabled, so it only claims the list and queues task work
  * that applies it later in the same exit, where sleeping is allowed.
  *
- * Locking: undo_table_lock is a leaf lock, taken alone.  For a list,
- * ulp->lock nests inside a set's lock (see sem.c).  An svipc_undo is
+ * Locking: undo_table_lock is a leaf lock, taken alone, by writers of
+ * the table only (a list added, or claimed at exit).  Each SEM_UNDO call
+ * finds its list under RCU without it, so that processes using SEM_UNDO
+ * share no lock (as natively, where the list hangs off the task); a list
+ * is freed after a grace period.  For a list, ulp->lock nests inside a
+ * set's lock (see sem.c).  An svipc_undo is
  * freed after an RCU grace period; a set's removal detaches its entries
  * (semid = -1) under both the set's global lock and ulp->lock.
  *
@@ -44,12 +48,13 @@ static DEFINE_HASHTABLE(undo_table, 8);	/* under undo_table_lock */
 static atomic_t undo_lists = ATOMIC_INIT(0);
 static struct tracepoint *exit_tp;
 
+/* Caller holds undo_table_lock or is in an RCU read section. */
 static struct svipc_undo_list *ulp_lookup(const void *owner)
 {
 	struct svipc_undo_list *ulp;
 
-	lockdep_assert_held(&undo_table_lock);
-	hash_for_each_possible(undo_table, ulp, node, (unsigned long)owner)
+	hash_for_each_possible_rcu(undo_table, ulp, node, (unsigned long)owner,
+				   lockdep_is_held(&undo_table_lock))
 		if (ulp->owner == owner)
 			return ulp;
 	return NULL;
@@ -65,9 +70,11 @@ static struct svipc_undo_list *ulp_get(void)
 	const void *owner = current->signal;
 	struct svipc_undo_list *ulp, *new;
 
-	spin_lock(&undo_table_lock);
+	/*
+	 * Only this process adds or claims its own list, so what the lookup
+	 * finds stays in the table while we run.
+	 */
 	ulp = ulp_lookup(owner);
-	spin_unlock(&undo_table_lock);
 	if (ulp)
 		return ulp;
 
@@ -84,7 +91,7 @@ static struct svipc_undo_list *ulp_get(void)
 	/* Another thread of this process may have raced us. */
 	ulp = ulp_lookup(owner);
 	if (!ulp) {
-		hash_add(undo_table, &new->node, (unsigned long)owner);
+		hash_add_rcu(undo_table, &new->node, (unsigned long)owner);
 		atomic_inc(&undo_lists);
 		__module_get(THIS_MODULE);
 		ulp = new;
@@ -244,7 +251,8 @@ static void undo_apply_all(struct callback_head *work)
 			call_rcu(&un->rcu, undo_free_rcu);
 		cond_resched();
 	}
-	kfree(ulp);
+	/* Another process's lookup may be walking past it. */
+	kfree_rcu(ulp, rcu);
 	atomic_dec(&undo_lists);
 	module_put(THIS_MODULE);
 }
@@ -260,7 +268,7 @@ static void svipc_exit_probe(void *data, struct task_struct *task)
 	spin_lock(&undo_table_lock);
 	ulp = ulp_lookup(task->signal);
 	if (ulp)
-		hash_del(&ulp->node);
+		hash_del_rcu(&ulp->node);
 	spin_unlock(&undo_table_lock);
 	if (!ulp)
 		return;
