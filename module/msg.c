@@ -54,12 +54,35 @@
 #include "limits.h"
 #include "svipc.h"
 
-struct svipc_msg {
-	struct list_head list;
-	long mtype;
-	size_t size;
+/*
+ * A message is kept as native keeps it: a head of at most a page holding
+ * the start of the text, then a chain of page-sized segments, so that no
+ * message needs more than order-0 slab objects.  (A 4 KiB message in one
+ * block would need a kmalloc-8k object, whose slow paths cost a 4 KiB
+ * ping-pong a quarter of its speed; larger ones would go to vmalloc.)
+ *
+ * mtype sits right before text, as in the caller's struct msgbuf, so that
+ * a caller whose mtype is a kernel long (every caller but a 32-bit one on
+ * a 64-bit kernel) has mtype and the head's text copied in one user copy.
+ */
+struct svipc_msg_seg {
+	struct svipc_msg_seg *next;
 	char text[];
 };
+
+struct svipc_msg {
+	struct list_head list;
+	struct svipc_msg_seg *next;	/* the text beyond MSG_HEAD_LEN */
+	size_t size;
+	long mtype;
+	char text[];
+};
+
+static_assert(offsetof(struct svipc_msg, text) ==
+	      offsetof(struct svipc_msg, mtype) + sizeof(long));
+
+#define MSG_HEAD_LEN	(PAGE_SIZE - sizeof(struct svipc_msg))
+#define MSG_SEG_LEN	(PAGE_SIZE - sizeof(struct svipc_msg_seg))
 
 struct svipc_msq {
 	struct svipc_obj obj;
@@ -110,25 +133,148 @@ static struct svipc_msq *to_msq(struct svipc_obj *obj)
 	return container_of(obj, struct svipc_msq, obj);
 }
 
-static struct svipc_msg *msg_load(const void __user *text, size_t size)
-{
-	struct svipc_msg *msg;
+static int svipc_get_mtype(const void __user *p, u32 width, long *mtype);
+static int svipc_put_mtype(void __user *p, u32 width, long mtype);
 
-	msg = kvmalloc(struct_size(msg, text, size),
-		       GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+static void msg_free(struct svipc_msg *msg)
+{
+	struct svipc_msg_seg *seg = msg->next, *next;
+
+	kfree(msg);
+	for (; seg; seg = next) {
+		next = seg->next;
+		kfree(seg);
+	}
+}
+
+/* Room for @size bytes of text, in a head and segments. */
+static struct svipc_msg *msg_alloc(size_t size)
+{
+	struct svipc_msg_seg **pseg;
+	struct svipc_msg *msg;
+	size_t len = min_t(size_t, size, MSG_HEAD_LEN);
+
+	msg = kmalloc(struct_size(msg, text, len), GFP_KERNEL_ACCOUNT);
 	if (!msg)
-		return ERR_PTR(-ENOMEM);
+		return NULL;
+	msg->next = NULL;
 	msg->size = size;
-	if (copy_from_user(msg->text, text, size)) {
-		kvfree(msg);
-		return ERR_PTR(-EFAULT);
+	pseg = &msg->next;
+	for (size -= len; size; size -= len) {
+		struct svipc_msg_seg *seg;
+
+		len = min_t(size_t, size, MSG_SEG_LEN);
+		seg = kmalloc(struct_size(seg, text, len), GFP_KERNEL_ACCOUNT);
+		if (!seg) {
+			msg_free(msg);
+			return NULL;
+		}
+		seg->next = NULL;
+		*pseg = seg;
+		pseg = &seg->next;
 	}
 	return msg;
 }
 
-static void msg_free(struct svipc_msg *msg)
+/*
+ * Copy in the caller's message (mtype at @msgp, then @size bytes of text),
+ * with native's order of errors: EFAULT for mtype, EINVAL for the size,
+ * the id or mtype, ENOMEM, then EFAULT for the text.  The common case is
+ * one user copy per page of text; the rarer orders are sorted out on the
+ * error paths.
+ */
+static struct svipc_msg *msg_load(int msqid, const void __user *msgp,
+				  u32 width, size_t size)
 {
-	kvfree(msg);
+	size_t len = min_t(size_t, size, MSG_HEAD_LEN);
+	const char __user *src = msgp + width + len;
+	struct svipc_msg_seg *seg;
+	struct svipc_msg *msg;
+	unsigned long left;
+	long mtype;
+	int err;
+
+	if (size > svipc_limit_get(&svipc_msgmax) || (long)size < 0 || msqid < 0) {
+		err = svipc_get_mtype(msgp, width, &mtype);
+		return ERR_PTR(err ?: -EINVAL);
+	}
+	msg = msg_alloc(size);
+	if (!msg) {
+		err = svipc_get_mtype(msgp, width, &mtype);
+		return ERR_PTR(err ?: (mtype < 1 ? -EINVAL : -ENOMEM));
+	}
+	if (width == sizeof(msg->mtype)) {
+		left = copy_from_user(&msg->mtype, msgp, sizeof(msg->mtype) + len);
+		/* More missing than the text: mtype itself was unreadable. */
+		if (left > len)
+			err = -EFAULT;
+		else if (msg->mtype < 1)
+			err = -EINVAL;
+		else
+			err = left ? -EFAULT : 0;
+	} else {
+		err = svipc_get_mtype(msgp, width, &msg->mtype);
+		if (!err && msg->mtype < 1)
+			err = -EINVAL;
+		if (!err && copy_from_user(msg->text, msgp + width, len))
+			err = -EFAULT;
+	}
+	for (seg = msg->next, size -= len; !err && seg; seg = seg->next, size -= len) {
+		len = min_t(size_t, size, MSG_SEG_LEN);
+		if (copy_from_user(seg->text, src, len))
+			err = -EFAULT;
+		src += len;
+	}
+	if (err) {
+		msg_free(msg);
+		return ERR_PTR(err);
+	}
+	return msg;
+}
+
+/*
+ * Copy out mtype and the first @n bytes of text to the caller's msgbuf;
+ * 0 or -EFAULT.
+ */
+static int msg_store(const struct svipc_msg *msg, void __user *msgp, u32 width,
+		     size_t n)
+{
+	size_t len = min_t(size_t, n, MSG_HEAD_LEN);
+	char __user *dst = msgp + width + len;
+	const struct svipc_msg_seg *seg;
+
+	if (width == sizeof(msg->mtype)) {
+		/* mtype and text side by side, as the caller's msgbuf has them. */
+		if (copy_to_user(msgp, &msg->mtype, sizeof(msg->mtype) + len))
+			return -EFAULT;
+	} else if (svipc_put_mtype(msgp, width, msg->mtype) ||
+		   copy_to_user(msgp + width, msg->text, len)) {
+		return -EFAULT;
+	}
+	for (seg = msg->next, n -= len; n; seg = seg->next, n -= len) {
+		len = min_t(size_t, n, MSG_SEG_LEN);
+		if (copy_to_user(dst, seg->text, len))
+			return -EFAULT;
+		dst += len;
+	}
+	return 0;
+}
+
+/* MSG_COPY: @dst was made by msg_alloc() for at least @src->size bytes. */
+static void msg_copy(struct svipc_msg *dst, const struct svipc_msg *src)
+{
+	size_t n = src->size, len = min_t(size_t, n, MSG_HEAD_LEN);
+	const struct svipc_msg_seg *s;
+	struct svipc_msg_seg *d;
+
+	dst->mtype = src->mtype;
+	dst->size = src->size;
+	memcpy(dst->text, src->text, len);
+	for (s = src->next, d = dst->next, n -= len; n;
+	     s = s->next, d = d->next, n -= len) {
+		len = min_t(size_t, n, MSG_SEG_LEN);
+		memcpy(d->text, s->text, len);
+	}
 }
 
 static void msq_free_rcu(struct rcu_head *head)
@@ -276,7 +422,7 @@ static bool msg_pipelined_send(struct svipc_msq *q, struct svipc_msg *msg,
 	return false;
 }
 
-static long svipc_do_msgsnd(int msqid, long mtype, const void __user *text,
+static long svipc_do_msgsnd(int msqid, const void __user *msgp, u32 width,
 			    size_t size, int msgflg)
 {
 	struct svipc_msg *msg;
@@ -286,15 +432,9 @@ static long svipc_do_msgsnd(int msqid, long mtype, const void __user *text,
 	struct svipc_wake_q wq = { };
 	long err;
 
-	if (size > svipc_limit_get(&svipc_msgmax) || (long)size < 0 || msqid < 0)
-		return -EINVAL;
-	if (mtype < 1)
-		return -EINVAL;
-
-	msg = msg_load(text, size);
+	msg = msg_load(msqid, msgp, width, size);
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
-	msg->mtype = mtype;
 
 	rcu_read_lock();
 	obj = svipc_obtain_check(&msg_ids, msqid);
@@ -393,19 +533,12 @@ static bool svipc_mtype_width_ok(u32 width)
 long svipc_msgsnd_ioctl(struct svipc_msgsnd __user *uarg)
 {
 	struct svipc_msgsnd a;
-	void __user *msgp;
-	long mtype;
-	int err;
 
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
 	if (a.resv || !svipc_mtype_width_ok(a.mtype_size))
 		return -EINVAL;
-	msgp = u64_to_user_ptr(a.msgp);
-	err = svipc_get_mtype(msgp, a.mtype_size, &mtype);
-	if (err)
-		return err;
-	return svipc_do_msgsnd(a.msqid, mtype, msgp + a.mtype_size,
+	return svipc_do_msgsnd(a.msqid, u64_to_user_ptr(a.msgp), a.mtype_size,
 			       a.msgsz, a.msgflg);
 }
 
@@ -482,11 +615,9 @@ static long svipc_do_msgrcv(int msqid, void __user *msgp, u32 width,
 		if ((msgflg & MSG_EXCEPT) || !(msgflg & IPC_NOWAIT))
 			return -EINVAL;
 		n = min_t(size_t, bufsz, svipc_limit_get(&svipc_msgmax));
-		copy = kvmalloc(struct_size(copy, text, n),
-				GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+		copy = msg_alloc(n);
 		if (!copy)
 			return -ENOMEM;
-		copy->size = n;
 	}
 	mode = msg_convert_mode(&type, msgflg);
 
@@ -518,9 +649,7 @@ static long svipc_do_msgrcv(int msqid, void __user *msgp, u32 width,
 					msg = ERR_PTR(-EINVAL);
 					goto out_unlock;
 				}
-				copy->mtype = msg->mtype;
-				copy->size = msg->size;
-				memcpy(copy->text, msg->text, msg->size);
+				msg_copy(copy, msg);
 				msg = copy;
 				copy = NULL;
 				goto out_unlock;
@@ -575,8 +704,7 @@ out_unlock_rcu:
 		return PTR_ERR(msg);
 
 	n = min(bufsz, msg->size);
-	if (svipc_put_mtype(msgp, width, msg->mtype) ||
-	    copy_to_user(msgp + width, msg->text, n))
+	if (msg_store(msg, msgp, width, n))
 		n = -EFAULT;
 	msg_free(msg);
 	return n;

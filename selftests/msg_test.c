@@ -322,6 +322,77 @@ TEST_F(q, zero_and_msgmax_byte_messages_round_trip)
 	free(out);
 }
 
+/*
+ * Messages are kept in page-sized pieces: every size around a piece's end
+ * must come back intact, whole, copied (MSG_COPY) or cut (MSG_NOERROR),
+ * and a hole in the text far past the first page is EFAULT with nothing
+ * queued.
+ */
+TEST_F(q, messages_spanning_several_pages_round_trip_byte_for_byte)
+{
+	static const int sizes[] = {
+		1, 4055, 4056, 4057, 4064, 4080, 4088, 4089, 4096, 4097,
+		8135, 8136, 8144, 8192, 12000, 20000, 65536,
+	};
+	long page = sysconf(_SC_PAGESIZE);
+	int max = 65536, i, j, id;
+	char *in, *out, *hole;
+
+	ASSERT_EQ(0, param_set("msgmax", max));
+	in = malloc(sizeof(long) + max);
+	out = malloc(sizeof(long) + max);
+	ASSERT_NE(NULL, in);
+	ASSERT_NE(NULL, out);
+	id = MKQ(IPC_PRIVATE, 0600);
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, set_qbytes(id, 4 * max));
+	for (i = 0; i < (int)(sizeof(sizes) / sizeof(sizes[0])); i++) {
+		int n = sizes[i], cut = n / 3 + 1;
+
+		*(long *)in = 100 + i;
+		for (j = 0; j < n; j++)
+			in[sizeof(long) + j] = (char)(j * 131 + n);
+		ASSERT_EQ(0, svipc_msgsnd(id, in, n, IPC_NOWAIT));
+		/* A copy first, leaving it queued. */
+		memset(out, 0, sizeof(long) + max);
+		EXPECT_EQ(n, svipc_msgrcv(id, out, max, 0, IPC_NOWAIT | MSG_COPY));
+		EXPECT_EQ(0, memcmp(in, out, sizeof(long) + n)) {
+			TH_LOG("MSG_COPY of %d bytes differs", n);
+		}
+		/* Then cut short: only the first bytes, the rest lost. */
+		memset(out, 0, sizeof(long) + max);
+		EXPECT_EQ(cut, svipc_msgrcv(id, out, cut, 0, IPC_NOWAIT | MSG_NOERROR));
+		EXPECT_EQ(0, memcmp(in, out, sizeof(long) + cut)) {
+			TH_LOG("%d bytes cut to %d differ", n, cut);
+		}
+		EXPECT_EQ(0, out[sizeof(long) + cut]);
+		/* And whole. */
+		ASSERT_EQ(0, svipc_msgsnd(id, in, n, IPC_NOWAIT));
+		memset(out, 0, sizeof(long) + max);
+		EXPECT_EQ(n, svipc_msgrcv(id, out, max, 0, IPC_NOWAIT));
+		EXPECT_EQ(0, memcmp(in, out, sizeof(long) + n)) {
+			TH_LOG("%d bytes differ", n);
+		}
+	}
+	/* Three pages of text that run into a hole in the third. */
+	hole = mmap(NULL, 4 * page, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, hole);
+	ASSERT_EQ(0, munmap(hole + 3 * page, page));
+	*(long *)hole = 1;
+	EXPECT_EQ(-1, svipc_msgsnd(id, hole, 3 * page, IPC_NOWAIT));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(0, svipc_msgsnd(id, hole, 3 * page - sizeof(long), IPC_NOWAIT));
+	/* Receiving into a buffer with a hole past its second page. */
+	EXPECT_EQ(-1, svipc_msgrcv(id, hole + page, 3 * page, 0, IPC_NOWAIT));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, svipc_msgrcv(id, out, max, 0, IPC_NOWAIT));
+	EXPECT_EQ(ENOMSG, errno);
+	munmap(hole, 3 * page);
+	free(in);
+	free(out);
+}
+
 TEST_F(q, msgrcv_type_zero_is_fifo)
 {
 	char t[64];
