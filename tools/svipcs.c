@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "svipc.h"
+#include "ipc-cli.h"
 
 #define VERSION_LINE	"svipcs (svipc), compatible with ipcs from util-linux 2.38.1"
 
@@ -98,47 +99,10 @@ static void __attribute__((noreturn)) usage(void)
 	exit(EXIT_SUCCESS);
 }
 
-static void __attribute__((noreturn)) try_help(void)
-{
-	fprintf(stderr, "Try '%s --help' for more information.\n",
-		program_invocation_short_name);
-	exit(EXIT_FAILURE);
-}
-
-/* Flush stdout at exit; a failed write makes the exit status 1. */
-static void check_stdout(void)
-{
-	int failed = ferror(stdout);
-
-	errno = 0;
-	if (fflush(stdout) != 0)
-		failed = 1;
-	if (failed && errno != EPIPE) {
-		if (errno)
-			warn("write error");
-		else
-			warnx("write error");
-		_exit(EXIT_FAILURE);
-	}
-}
-
-/* A decimal int, or exit with ipcs's message. */
+/* An id: a decimal int, or exit with ipcs's message. */
 static int parse_id(const char *s)
 {
-	char *end = NULL;
-	intmax_t v;
-
-	errno = 0;
-	if (!*s)
-		errx(EXIT_FAILURE, "failed to parse id argument: '%s'", s);
-	v = strtoimax(s, &end, 10);
-	if (errno == ERANGE || v < INT32_MIN || v > INT32_MAX) {
-		errno = ERANGE;
-		err(EXIT_FAILURE, "failed to parse id argument: '%s'", s);
-	}
-	if (errno || end == s || *end)
-		errx(EXIT_FAILURE, "failed to parse id argument: '%s'", s);
-	return (int)v;
+	return parse_int_arg(s, "id argument");
 }
 
 /*
