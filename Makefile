@@ -5,6 +5,8 @@
 # make check      setup + build + the selftest suite in QEMU on every kernel
 # make check-debug  the suite on the debug kernel only (KASAN, lockdep, ...)
 # make demo       boot a VM, load the module, run tools/svipc-demo
+# make bench      tools/svipc-bench in a VM on each Debian kernel (never the
+#                 debug kernel): bench/results.md and the README's table
 # make install    module (modules_install + depmod) for every kernel in
 #                 KVERS, libraries, headers, svipc.pc, tools, udev rule;
 #                 PREFIX (/usr/local) and DESTDIR honoured; make uninstall
@@ -48,7 +50,7 @@ TOOL_SRCS := $(wildcard tools/*.c)
 TOOLS := $(patsubst tools/%.c,$(B)/tools/%,$(TOOL_SRCS))
 
 .PHONY: all modules lib tests tools setup check check-debug demo checkpatch sparse clean \
-	install uninstall dkms dkms-remove
+	install uninstall dkms dkms-remove bench
 
 all: modules lib tools tests
 
@@ -130,7 +132,7 @@ $(B)/ksft/kselftest_harness.h:
 
 tools: $(TOOLS)
 
-$(B)/tools/%: tools/%.c $(LIB_HDRS) $(B)/lib/libsvipc.a
+$(B)/tools/%: tools/%.c $(wildcard tools/*.h) $(LIB_HDRS) $(B)/lib/libsvipc.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_USER) -static -pthread -o $@ $< $(B)/lib/libsvipc.a
 
@@ -158,6 +160,10 @@ check-debug: setup
 demo: setup
 	@$(MAKE) --no-print-directory all
 	@scripts/vm-run $(firstword $(KVERS)) /bin/svipc-demo
+
+bench: setup
+	@$(MAKE) --no-print-directory all
+	@scripts/bench $(KVERS)
 
 checkpatch: $(B)/checkpatch/checkpatch.pl
 	@$(B)/checkpatch/checkpatch.pl --strict --no-tree --terse --show-types \

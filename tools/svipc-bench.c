@@ -1,0 +1,629 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * svipc-bench: the same System V IPC workloads on the kernel's native
+ * calls and on svipc, alternating native/svipc over several rounds in one
+ * boot, so that both see the same machine state.
+ *
+ *	svipc-bench [-r rounds] [-t seconds] [-w workload] [-S|-N] [-m]
+ *
+ * For each workload it prints ops/s on each side (median over rounds),
+ * the cost ratio: svipc's time per operation over native's (native ops/s
+ * divided by svipc ops/s), as median and range over rounds (1.00 is
+ * parity; above 1 svipc is slower), and what svipc adds to each System V
+ * call the workload makes, in ns.  The null-call workload measures the
+ * floor: a call that fails at once, so only the way in and out counts (a
+ * system call natively, an ioctl with its argument block for svipc).
+ * Under QEMU's icount mode (scripts/vm-run SVIPC_ACCEL=icount) the guest
+ * clock counts instructions, so "ns" are instructions and every figure
+ * repeats closely.  The scaling workloads (-S) need two CPUs and real time.
+ *
+ * Nothing here asserts a time: it measures and reports.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/mman.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "svipc.h"
+
+/* One implementation of the calls: glibc's (native) or libsvipc's. */
+struct impl {
+	const char *name;
+	int (*msgget)(key_t, int);
+	int (*msgsnd)(int, const void *, size_t, int);
+	ssize_t (*msgrcv)(int, void *, size_t, long, int);
+	int (*msgctl)(int, int, struct msqid_ds *);
+	int (*semget)(key_t, int, int);
+	int (*semop)(int, struct sembuf *, size_t);
+	int (*semctl)(int, int, int, ...);
+	int (*shmget)(key_t, size_t, int);
+	void *(*shmat)(int, const void *, int);
+	int (*shmdt)(const void *);
+	int (*shmctl)(int, int, struct shmid_ds *);
+};
+
+static const struct impl native = {
+	"native", msgget, msgsnd, msgrcv, msgctl, semget, semop, semctl,
+	shmget, shmat, shmdt, shmctl,
+};
+
+static const struct impl svipc = {
+	"svipc", svipc_msgget, svipc_msgsnd, svipc_msgrcv, svipc_msgctl,
+	svipc_semget, svipc_semop, svipc_semctl, svipc_shmget, svipc_shmat,
+	svipc_shmdt, svipc_shmctl,
+};
+
+static double run_seconds = 0.5;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void die(const char *what)
+{
+	perror(what);
+	exit(1);
+}
+
+/* A page both sides of a fork see: the stop flag and the workers' counts. */
+struct shared {
+	volatile int stop;
+	volatile int ready;
+	volatile unsigned long count[4];
+};
+
+static struct shared *shared_page(void)
+{
+	struct shared *s = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (s == MAP_FAILED)
+		die("mmap");
+	memset(s, 0, sizeof(*s));
+	return s;
+}
+
+static void reap(pid_t pid)
+{
+	int st;
+
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
+		fprintf(stderr, "svipc-bench: worker %d ended badly (%#x)\n", pid, st);
+}
+
+struct msgbuf_big {
+	long type;
+	char text[4096];
+};
+
+/*
+ * The floor: a call that fails at once (a negative id is EINVAL before
+ * anything is looked up), so that only the way into the kernel and back
+ * is measured: a system call natively, an ioctl on /dev/svipc (with its
+ * argument block copied in) for svipc.
+ */
+static double null_call(const struct impl *im)
+{
+	unsigned long n = 0;
+	double t0, t;
+
+	t0 = now();
+	do {
+		int i;
+
+		for (i = 0; i < 256; i++)
+			if (im->semctl(-1, 0, GETVAL) != -1 || errno != EINVAL)
+				die("semctl(-1)");
+		n += 256;
+		t = now();
+	} while (t - t0 < run_seconds);
+	return n / (t - t0);
+}
+
+/* Round trips per second between two processes on one queue. */
+static double msg_pingpong(const struct impl *im, size_t size)
+{
+	static struct msgbuf_big m;
+	unsigned long n = 0;
+	double t0, t;
+	pid_t pid;
+	int q;
+
+	q = im->msgget(IPC_PRIVATE, 0600);
+	if (q < 0)
+		die("msgget");
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		/* Echo type 1 as type 2 until a type 3 arrives. */
+		for (;;) {
+			if (im->msgrcv(q, &m, size, -3, 0) < 0)
+				_exit(1);
+			if (m.type == 3)
+				_exit(0);
+			m.type = 2;
+			if (im->msgsnd(q, &m, size, 0))
+				_exit(1);
+		}
+	}
+	memset(m.text, 'x', size);
+	t0 = now();
+	do {
+		int i;
+
+		for (i = 0; i < 64; i++) {
+			m.type = 1;
+			if (im->msgsnd(q, &m, size, 0) ||
+			    im->msgrcv(q, &m, size, 2, 0) < 0)
+				die("ping-pong");
+		}
+		n += 64;
+		t = now();
+	} while (t - t0 < run_seconds);
+	m.type = 3;
+	im->msgsnd(q, &m, 0, 0);
+	reap(pid);
+	im->msgctl(q, IPC_RMID, NULL);
+	return n / (t - t0);
+}
+
+static double msg_pingpong_8(const struct impl *im)
+{
+	return msg_pingpong(im, 8);
+}
+
+static double msg_pingpong_4k(const struct impl *im)
+{
+	return msg_pingpong(im, 4096);
+}
+
+/* Messages per second from one sender to one receiver, 64 B each. */
+static double msg_stream(const struct impl *im)
+{
+	struct { long type; char text[64]; } m = { 1, { 0 } };
+	unsigned long n = 0;
+	double t0, t;
+	pid_t pid;
+	int q;
+
+	q = im->msgget(IPC_PRIVATE, 0600);
+	if (q < 0)
+		die("msgget");
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		/* Send until the queue is removed under us. */
+		while (im->msgsnd(q, &m, sizeof(m.text), 0) == 0)
+			;
+		_exit(errno == EIDRM || errno == EINVAL ? 0 : 1);
+	}
+	t0 = now();
+	do {
+		int i;
+
+		for (i = 0; i < 64; i++)
+			if (im->msgrcv(q, &m, sizeof(m.text), 0, 0) < 0)
+				die("msgrcv");
+		n += 64;
+		t = now();
+	} while (t - t0 < run_seconds);
+	im->msgctl(q, IPC_RMID, NULL);
+	reap(pid);
+	return n / (t - t0);
+}
+
+/* P then V by one process, no contention: pairs per second. */
+static double sem_uncontended(const struct impl *im, short flg)
+{
+	struct sembuf p = { 0, -1, flg }, v = { 0, 1, flg };
+	unsigned long n = 0;
+	double t0, t;
+	int s;
+
+	s = im->semget(IPC_PRIVATE, 1, 0600);
+	if (s < 0 || im->semctl(s, 0, SETVAL, 1))
+		die("semget");
+	t0 = now();
+	do {
+		int i;
+
+		for (i = 0; i < 256; i++)
+			if (im->semop(s, &p, 1) || im->semop(s, &v, 1))
+				die("semop");
+		n += 256;
+		t = now();
+	} while (t - t0 < run_seconds);
+	im->semctl(s, 0, IPC_RMID);
+	return n / (t - t0);
+}
+
+static double sem_pv(const struct impl *im)
+{
+	return sem_uncontended(im, 0);
+}
+
+static double sem_pv_undo(const struct impl *im)
+{
+	return sem_uncontended(im, SEM_UNDO);
+}
+
+/* Round trips per second: V(0) P(1) against P(0) V(1). */
+static double sem_pingpong(const struct impl *im)
+{
+	struct sembuf v0 = { 0, 1, 0 }, p0 = { 0, -1, 0 };
+	struct sembuf v1 = { 1, 1, 0 }, p1 = { 1, -1, 0 };
+	struct shared *sh = shared_page();
+	unsigned long n = 0;
+	double t0, t;
+	pid_t pid;
+	int s;
+
+	s = im->semget(IPC_PRIVATE, 2, 0600);
+	if (s < 0)
+		die("semget");
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		for (;;) {
+			if (im->semop(s, &p0, 1))
+				_exit(1);
+			if (sh->stop)
+				_exit(0);
+			if (im->semop(s, &v1, 1))
+				_exit(1);
+		}
+	}
+	t0 = now();
+	do {
+		int i;
+
+		for (i = 0; i < 64; i++)
+			if (im->semop(s, &v0, 1) || im->semop(s, &p1, 1))
+				die("semop");
+		n += 64;
+		t = now();
+	} while (t - t0 < run_seconds);
+	/* Raise the stop flag, then let the child see it. */
+	sh->stop = 1;
+	im->semop(s, &v0, 1);
+	reap(pid);
+	im->semctl(s, 0, IPC_RMID);
+	munmap(sh, 4096);
+	return n / (t - t0);
+}
+
+/* shmat + shmdt of a 1 MiB segment: pairs per second. */
+static double shm_attach(const struct impl *im)
+{
+	unsigned long n = 0;
+	double t0, t;
+	int id;
+
+	id = im->shmget(IPC_PRIVATE, 1 << 20, 0600);
+	if (id < 0)
+		die("shmget");
+	t0 = now();
+	do {
+		int i;
+
+		for (i = 0; i < 64; i++) {
+			void *p = im->shmat(id, NULL, 0);
+
+			if (p == (void *)-1 || im->shmdt(p))
+				die("shmat");
+		}
+		n += 64;
+		t = now();
+	} while (t - t0 < run_seconds);
+	im->shmctl(id, IPC_RMID, NULL);
+	return n / (t - t0);
+}
+
+#define BW_SIZE		(64UL << 20)
+
+/* Bytes per second writing, then reading, an attached 64 MiB segment. */
+static double shm_bandwidth(const struct impl *im, int reading)
+{
+	unsigned long bytes = 0;
+	volatile uint64_t sink = 0;
+	double t0, t;
+	uint64_t *p;
+	int id;
+
+	id = im->shmget(IPC_PRIVATE, BW_SIZE, 0600);
+	if (id < 0)
+		die("shmget");
+	p = im->shmat(id, NULL, 0);
+	if (p == (void *)-1)
+		die("shmat");
+	/* Fault every page in first: the bandwidth, not the allocation. */
+	memset(p, 1, BW_SIZE);
+	t0 = now();
+	do {
+		size_t i;
+
+		if (reading) {
+			uint64_t sum = 0;
+
+			for (i = 0; i < BW_SIZE / 8; i++)
+				sum += p[i];
+			sink += sum;
+		} else {
+			memset(p, (int)bytes, BW_SIZE);
+		}
+		bytes += BW_SIZE;
+		t = now();
+	} while (t - t0 < run_seconds);
+	im->shmdt(p);
+	im->shmctl(id, IPC_RMID, NULL);
+	return bytes / (t - t0) / (1 << 20);
+}
+
+static double shm_write(const struct impl *im)
+{
+	return shm_bandwidth(im, 0);
+}
+
+static double shm_read(const struct impl *im)
+{
+	return shm_bandwidth(im, 1);
+}
+
+/*
+ * @workers processes at once, each on an object of its own: a queue
+ * (send then receive its own message) or a set (P then V).  Total ops/s.
+ */
+static double scaling(const struct impl *im, int workers, int sem)
+{
+	struct shared *sh = shared_page();
+	pid_t pids[4];
+	double t0, t;
+	unsigned long total = 0;
+	int w;
+
+	for (w = 0; w < workers; w++) {
+		pids[w] = fork();
+		if (pids[w] < 0)
+			die("fork");
+		if (pids[w] == 0) {
+			struct { long type; char text[8]; } m = { 1, "scale" };
+			struct sembuf p = { 0, -1, 0 }, v = { 0, 1, 0 };
+			unsigned long n = 0;
+			int id;
+
+			id = sem ? im->semget(IPC_PRIVATE, 1, 0600) :
+				   im->msgget(IPC_PRIVATE, 0600);
+			if (id < 0 || (sem && im->semctl(id, 0, SETVAL, 1)))
+				_exit(1);
+			__atomic_add_fetch(&sh->ready, 1, __ATOMIC_SEQ_CST);
+			while (sh->ready < workers)
+				;
+			while (!sh->stop) {
+				int i;
+
+				for (i = 0; i < 64; i++) {
+					if (sem ? im->semop(id, &p, 1) || im->semop(id, &v, 1) :
+						  im->msgsnd(id, &m, 8, 0) ||
+						  im->msgrcv(id, &m, 8, 0, 0) < 0)
+						_exit(1);
+				}
+				n += 64;
+			}
+			sh->count[w] = n;
+			if (sem)
+				im->semctl(id, 0, IPC_RMID);
+			else
+				im->msgctl(id, IPC_RMID, NULL);
+			_exit(0);
+		}
+	}
+	while (sh->ready < workers)
+		;
+	t0 = now();
+	usleep(run_seconds * 1e6);
+	sh->stop = 1;
+	t = now();
+	for (w = 0; w < workers; w++)
+		reap(pids[w]);
+	for (w = 0; w < workers; w++)
+		total += sh->count[w];
+	munmap(sh, 4096);
+	return total / (t - t0);
+}
+
+static double msg_scale1(const struct impl *im) { return scaling(im, 1, 0); }
+static double msg_scale2(const struct impl *im) { return scaling(im, 2, 0); }
+static double sem_scale1(const struct impl *im) { return scaling(im, 1, 1); }
+static double sem_scale2(const struct impl *im) { return scaling(im, 2, 1); }
+
+struct workload {
+	const char *name;
+	const char *unit;
+	double (*fn)(const struct impl *im);
+	int calls;		/* System V calls per operation */
+	int scaling;		/* workload 7: compares 1 and 2 workers */
+};
+
+static const struct workload workloads[] = {
+	{ "null-call", "calls/s", null_call, 1, 0 },
+	{ "msg-pingpong-8B", "round trips/s", msg_pingpong_8, 4, 0 },
+	{ "msg-pingpong-4KiB", "round trips/s", msg_pingpong_4k, 4, 0 },
+	{ "msg-stream-64B", "msgs/s", msg_stream, 2, 0 },
+	{ "sem-pv", "P+V/s", sem_pv, 2, 0 },
+	{ "sem-pv-undo", "P+V/s", sem_pv_undo, 2, 0 },
+	{ "sem-pingpong", "round trips/s", sem_pingpong, 4, 0 },
+	{ "shm-attach-detach-1MiB", "pairs/s", shm_attach, 2, 0 },
+	{ "shm-write-64MiB", "MiB/s", shm_write, 0, 0 },
+	{ "shm-read-64MiB", "MiB/s", shm_read, 0, 0 },
+	{ "scale-msg-1", "ops/s", msg_scale1, 2, 1 },
+	{ "scale-msg-2", "ops/s", msg_scale2, 2, 1 },
+	{ "scale-sem-1", "ops/s", sem_scale1, 2, 1 },
+	{ "scale-sem-2", "ops/s", sem_scale2, 2, 1 },
+};
+
+#define NWORK	(sizeof(workloads) / sizeof(workloads[0]))
+#define MAXROUNDS 32
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(const double *v, int n)
+{
+	double s[MAXROUNDS];
+
+	memcpy(s, v, n * sizeof(*v));
+	qsort(s, n, sizeof(*s), cmp_double);
+	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+static double minimum(const double *v, int n)
+{
+	double m = v[0];
+	int i;
+
+	for (i = 1; i < n; i++)
+		m = v[i] < m ? v[i] : m;
+	return m;
+}
+
+static double maximum(const double *v, int n)
+{
+	double m = v[0];
+	int i;
+
+	for (i = 1; i < n; i++)
+		m = v[i] > m ? v[i] : m;
+	return m;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: svipc-bench [-r rounds] [-t seconds] [-w workload] [-S|-N] [-m]\n"
+		"  -S  only the scaling workloads (1 and 2 workers)\n"
+		"  -N  all but the scaling workloads\n"
+		"  -m  Markdown table rows\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	static double nat[NWORK][MAXROUNDS], svi[NWORK][MAXROUNDS];
+	static double ratio[NWORK][MAXROUNDS], extra[NWORK][MAXROUNDS];
+	static int done[NWORK];
+	const char *only = NULL;
+	int rounds = 5, md = 0, scaling = -1, opt, r;
+	size_t w;
+
+	while ((opt = getopt(argc, argv, "r:t:w:SNm")) != -1) {
+		switch (opt) {
+		case 'r':
+			rounds = atoi(optarg);
+			break;
+		case 't':
+			run_seconds = atof(optarg);
+			break;
+		case 'w':
+			only = optarg;
+			break;
+		case 'S':
+			scaling = 1;
+			break;
+		case 'N':
+			scaling = 0;
+			break;
+		case 'm':
+			md = 1;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (rounds < 1 || rounds > MAXROUNDS || run_seconds <= 0)
+		usage();
+	/* Figures need both sides: refuse on a kernel without SysV IPC. */
+	if (msgctl(0, IPC_INFO, (struct msqid_ds *)&(struct msginfo){ 0 }) < 0 &&
+	    errno == ENOSYS) {
+		fprintf(stderr, "svipc-bench: this kernel has no native System V IPC to compare with\n");
+		return 1;
+	}
+	if (svipc_fd() < 0)
+		die("/dev/svipc");
+
+	for (w = 0; w < NWORK; w++) {
+		const struct workload *wl = &workloads[w];
+
+		if (only && !strstr(wl->name, only))
+			continue;
+		if (scaling >= 0 && wl->scaling != scaling)
+			continue;
+		/* A warm-up run of each side, not counted. */
+		wl->fn(&native);
+		wl->fn(&svipc);
+		for (r = 0; r < rounds; r++) {
+			/* Alternate which side goes first, A/B then B/A. */
+			if (r % 2) {
+				svi[w][r] = wl->fn(&svipc);
+				nat[w][r] = wl->fn(&native);
+			} else {
+				nat[w][r] = wl->fn(&native);
+				svi[w][r] = wl->fn(&svipc);
+			}
+			ratio[w][r] = nat[w][r] / svi[w][r];
+			/* What svipc adds to each call, in ns of this clock. */
+			extra[w][r] = wl->calls ?
+				(1e9 / svi[w][r] - 1e9 / nat[w][r]) / wl->calls : 0;
+		}
+		done[w] = 1;
+		if (md)
+			printf("| %s | %s | %.0f | %.0f | %.3f | %.3f–%.3f | %s%.0f |\n",
+			       wl->name, wl->unit, median(nat[w], rounds),
+			       median(svi[w], rounds), median(ratio[w], rounds),
+			       minimum(ratio[w], rounds), maximum(ratio[w], rounds),
+			       wl->calls ? "" : "n/a ", median(extra[w], rounds));
+		else
+			printf("%-24s %-14s native %12.0f  svipc %12.0f  cost ratio %.3f (%.3f-%.3f)  +%.0f ns/call\n",
+			       wl->name, wl->unit, median(nat[w], rounds),
+			       median(svi[w], rounds), median(ratio[w], rounds),
+			       minimum(ratio[w], rounds), maximum(ratio[w], rounds),
+			       median(extra[w], rounds));
+		fflush(stdout);
+	}
+
+	/* Workload 7: how each side scales from 1 to 2 workers. */
+	for (w = 0; w + 1 < NWORK; w++) {
+		const struct workload *a = &workloads[w], *b = &workloads[w + 1];
+		size_t len = strlen(a->name) - 2;
+
+		if (!a->scaling || !done[w] || !done[w + 1] ||
+		    strncmp(a->name, b->name, len))
+			continue;
+		printf(md ? "\n%.*s scaling from 1 to 2 workers: native ×%.2f, svipc ×%.2f\n" :
+			    "%.*s scaling 1 -> 2 workers: native x%.2f  svipc x%.2f\n",
+		       (int)len, a->name,
+		       median(nat[w + 1], rounds) / median(nat[w], rounds),
+		       median(svi[w + 1], rounds) / median(svi[w], rounds));
+	}
+	return 0;
+}
