@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <sys/ioctl.h>
+#include <sys/ipc.h>
+#include <sys/sem.h>
 
 /* ioctl on the process's device descriptor; -1 + errno on failure. */
 long svipc_call(unsigned long cmd, void *arg);
@@ -22,6 +24,24 @@ static inline uint64_t svipc_ptr(const void *p)
 static inline uint64_t svipc_size(size_t n)
 {
 	return (uint64_t)(int64_t)(ssize_t)n;
+}
+
+/* Does semctl @cmd take the fourth (union semun) argument?  As glibc. */
+static inline int svipc_semctl_has_arg(int cmd)
+{
+	switch (cmd) {
+	case SETVAL:
+	case GETALL:
+	case SETALL:
+	case IPC_STAT:
+	case IPC_SET:
+	case SEM_STAT:
+	case SEM_STAT_ANY:
+	case IPC_INFO:
+	case SEM_INFO:
+		return 1;
+	}
+	return 0;
 }
 
 /* Does glibc's field sit where the ABI's does, with the same size? */

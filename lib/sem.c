@@ -118,21 +118,11 @@ int svipc_semctl(int semid, int semnum, int cmd, ...)
 	va_list ap;
 	int ret;
 
-	/* Only these commands take the fourth argument, as in glibc. */
-	switch (cmd) {
-	case SETVAL:
-	case GETALL:
-	case SETALL:
-	case IPC_STAT:
-	case IPC_SET:
-	case SEM_STAT:
-	case SEM_STAT_ANY:
-	case IPC_INFO:
-	case SEM_INFO:
+	/* Only some commands take the fourth argument, as in glibc. */
+	if (svipc_semctl_has_arg(cmd)) {
 		va_start(ap, cmd);
 		arg = va_arg(ap, union svipc_semun);
 		va_end(ap);
-		break;
 	}
 
 	switch (cmd) {

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "svipc.h"
+#include "internal.h"
 
 #if !defined(__x86_64__)
 #error "the shim's raw system calls are written for x86-64 only"
@@ -219,20 +220,10 @@ int semctl(int semid, int semnum, int cmd, ...)
 	va_list ap;
 
 	/* Read the fourth argument only for the commands that take one. */
-	switch (cmd) {
-	case SETVAL:
-	case GETALL:
-	case SETALL:
-	case IPC_STAT:
-	case IPC_SET:
-	case SEM_STAT:
-	case SEM_STAT_ANY:
-	case IPC_INFO:
-	case SEM_INFO:
+	if (svipc_semctl_has_arg(cmd)) {
 		va_start(ap, cmd);
 		arg = va_arg(ap, union shim_semun);
 		va_end(ap);
-		break;
 	}
 	return shim_semctl(semid, semnum, cmd, arg);
 }
