@@ -21,38 +21,10 @@
 #include <limits.h>
 
 #include "common.h"
+#include "perm.h"
 
-
-/* Users and groups: none needs an /etc/passwd or /etc/group entry. */
-#define U_A 1001
-#define U_B 1002
-#define U_C 1003
-#define U_D 1004
-#define G_A 2001
-#define G_B 2002
-#define G_C 2003
-#define G_D 2004
-#define G_E 2005
-
-/* Exit statuses of a child besides 0 (success) and an errno value. */
-#define X_BECOME 250	/* could not take the identity */
-#define X_WRONG 251	/* the call succeeded with a wrong result */
+/* An exit status of a child besides those of perm.h. */
 #define X_HUNG 252	/* reap(): still running after 20 s, killed */
-
-struct who {
-	uid_t uid;
-	gid_t gid;
-	int ngroups;
-	gid_t groups[2];
-};
-
-#define WHO(u, g) { .uid = (u), .gid = (g) }
-#define WHO_SUPP(u, g, s) { .uid = (u), .gid = (g), .ngroups = 1, .groups = { (s) } }
-
-/* The callers of most tests. */
-static const struct who owner = WHO(U_A, G_A);	/* made uid/gid by set_perm */
-static const struct who member = WHO(U_B, G_A);	/* egid == gid only */
-static const struct who other = WHO(U_C, G_C);
 
 enum op {
 	OP_CREATE,		/* msgget(key, IPC_CREAT | IPC_EXCL | flg) */
@@ -81,16 +53,6 @@ struct tmsg {
 	long mtype;
 	char mtext[64];
 };
-
-/* Like become(), but with @w's supplementary groups. */
-static int become_who(const struct who *w)
-{
-	if (setgroups(w->ngroups, w->groups) ||
-	    setresgid(w->gid, w->gid, w->gid) ||
-	    setresuid(w->uid, w->uid, w->uid))
-		return -1;
-	return 0;
-}
 
 /* Runs in the child: 0, an errno value, or X_WRONG. */
 static int do_req(const struct req *r)
