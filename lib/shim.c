@@ -73,8 +73,7 @@ static void shim_say_missing(void)
 	int saved = errno;
 
 	/* write(2) directly: stdio may be what the program is using. */
-	if (shim_raw(SYS_write, 2, (long)msg, sizeof(msg) - 1, 0, 0, 0) < 0)
-		errno = saved;
+	shim_raw(SYS_write, 2, (long)msg, sizeof(msg) - 1, 0, 0, 0);
 	errno = saved;
 }
 

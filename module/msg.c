@@ -133,8 +133,29 @@ static struct svipc_msq *to_msq(struct svipc_obj *obj)
 	return container_of(obj, struct svipc_msq, obj);
 }
 
-static int svipc_get_mtype(const void __user *p, u32 width, long *mtype);
-static int svipc_put_mtype(void __user *p, u32 width, long mtype);
+static int svipc_get_mtype(const void __user *p, u32 width, long *mtype)
+{
+	s32 v32;
+	s64 v64;
+
+	if (width == sizeof(s32)) {
+		if (get_user(v32, (const s32 __user *)p))
+			return -EFAULT;
+		*mtype = v32;
+		return 0;
+	}
+	if (get_user(v64, (const s64 __user *)p))
+		return -EFAULT;
+	*mtype = v64;
+	return 0;
+}
+
+static int svipc_put_mtype(void __user *p, u32 width, long mtype)
+{
+	if (width == sizeof(s32))
+		return put_user((s32)mtype, (s32 __user *)p) ? -EFAULT : 0;
+	return put_user((s64)mtype, (s64 __user *)p) ? -EFAULT : 0;
+}
 
 static void msg_free(struct svipc_msg *msg)
 {
@@ -499,30 +520,6 @@ out_unlock_rcu:
 	if (msg)
 		msg_free(msg);
 	return err;
-}
-
-static int svipc_get_mtype(const void __user *p, u32 width, long *mtype)
-{
-	s32 v32;
-	s64 v64;
-
-	if (width == sizeof(s32)) {
-		if (get_user(v32, (const s32 __user *)p))
-			return -EFAULT;
-		*mtype = v32;
-		return 0;
-	}
-	if (get_user(v64, (const s64 __user *)p))
-		return -EFAULT;
-	*mtype = v64;
-	return 0;
-}
-
-static int svipc_put_mtype(void __user *p, u32 width, long mtype)
-{
-	if (width == sizeof(s32))
-		return put_user((s32)mtype, (s32 __user *)p) ? -EFAULT : 0;
-	return put_user((s64)mtype, (s64 __user *)p) ? -EFAULT : 0;
 }
 
 static bool svipc_mtype_width_ok(u32 width)
