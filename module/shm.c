@@ -8,9 +8,9 @@
  * allocated on first touch, swappable and charged like native SysV shm.
  *
  * shmat makes an "attach file" for the call: a new struct file on the
- * segment's inode (alloc_file_pseudo on the shmem mount, as native's
- * alloc_file_clone), opened read-only for SHM_RDONLY, with svipc's own
- * file operations, and maps it with vm_mmap().  Its mmap handler lets
+ * segment's dentry (dentry_open, as native's alloc_file_clone), opened
+ * read-only for SHM_RDONLY, with svipc's own file operations, and maps
+ * it with vm_mmap().  Its mmap handler lets
  * shmem set the VMA up, then puts svipc's vm_ops in front of shmem's, so
  * that open (fork, split) and close (munmap, exit, exec) count nattch.
  * The VMA keeps the attach file; it is shared file memory to the core mm,
@@ -308,28 +308,46 @@ static void shm_destroy(struct svipc_shm *seg)
 }
 
 /*
- * One attach fewer: a VMA closed, or shmat's temporary hold ended.
- * Takes shm_ids.rwsem, which may destroy the segment.
+ * Caller holds seg->obj.lock.  False if the segment is gone, which
+ * cannot happen while it is attached; keep the WARN cheap.
  */
-static void shm_detach(struct svipc_shm *seg, bool vma)
+static bool shm_detach_locked(struct svipc_shm *seg, bool vma)
 {
-	down_write(&shm_ids.rwsem);
-	svipc_lock(&seg->obj);
-	/* Cannot be destroyed while attached; keep the WARN cheap. */
-	if (WARN_ON_ONCE(!svipc_valid(&seg->obj) || !seg->nattch)) {
-		svipc_unlock(&seg->obj);
-		goto out;
-	}
+	if (WARN_ON_ONCE(!svipc_valid(&seg->obj) || !seg->nattch))
+		return false;
 	if (vma) {
 		shm_set_pid(&seg->lpid, task_tgid(current));
 		seg->dtime = ktime_get_real_seconds();
 	}
 	seg->nattch--;
-	if (shm_may_destroy(seg))
+	return true;
+}
+
+/*
+ * One attach fewer: a VMA closed, or shmat's temporary hold ended.
+ * Destroying needs shm_ids.rwsem, and native takes it on every detach;
+ * here only a detach that may destroy does.  The decision is made under
+ * seg->obj.lock, where IPC_RMID and shmat see nattch too, so a detach
+ * that leaves other attaches, or a segment not marked for removal,
+ * never touches the global lock.
+ */
+static void shm_detach(struct svipc_shm *seg, bool vma)
+{
+	svipc_lock(&seg->obj);
+	if (seg->nattch > 1 ||
+	    !(READ_ONCE(svipc_shm_rmid_forced) || (seg->obj.mode & SVIPC_SHM_DEST))) {
+		shm_detach_locked(seg, vma);
+		svipc_unlock(&seg->obj);
+		return;
+	}
+	svipc_unlock(&seg->obj);
+
+	down_write(&shm_ids.rwsem);
+	svipc_lock(&seg->obj);
+	if (shm_detach_locked(seg, vma) && shm_may_destroy(seg))
 		shm_destroy(seg);
 	else
 		svipc_unlock(&seg->obj);
-out:
 	up_write(&shm_ids.rwsem);
 }
 
@@ -624,25 +642,22 @@ static const struct file_operations shm_attach_fops = {
 };
 
 /*
- * A new attach file on @seg's inode.  It takes over @sfd and holds a
- * module reference, dropped by __fput() after ->release.
+ * A new attach file on @seg's own dentry, as native's alloc_file_clone()
+ * (which modules cannot call): dentry_open() gives a file on the same
+ * path without making a dentry per attach, then svipc's operations
+ * replace shmem's.  The file takes over @sfd and holds a module
+ * reference, dropped by __fput() after ->release.
  */
 static struct file *shm_attach_file(struct shm_attach *sfd, int fflags)
 {
-	struct file *base = sfd->file;
-	struct inode *inode = file_inode(base);
 	struct file *file;
 
-	__module_get(THIS_MODULE);
-	ihold(inode);
-	file = alloc_file_pseudo(inode, base->f_path.mnt,
-				 base->f_path.dentry->d_name.name, fflags,
-				 &shm_attach_fops);
-	if (IS_ERR(file)) {
-		iput(inode);
-		module_put(THIS_MODULE);
+	file = dentry_open(&sfd->file->f_path, fflags | O_LARGEFILE,
+			   current_cred());
+	if (IS_ERR(file))
 		return file;
-	}
+	__module_get(THIS_MODULE);
+	replace_fops(file, &shm_attach_fops);
 	file->private_data = sfd;
 	return file;
 }
@@ -835,6 +850,9 @@ static long shm_do_shmdt(unsigned long addr)
 		if (!start)
 			break;
 		vm_munmap(start, end - start);
+		/* The whole attach in one piece, the usual case: no others. */
+		if (start == addr && end - addr >= size)
+			break;
 		from = end;
 	}
 	if (!file)
