@@ -124,7 +124,12 @@ struct msg_sender {
 
 static struct svipc_ids msg_ids;
 
-/* Messages and bytes queued in all queues, for MSG_INFO. */
+/*
+ * Messages and bytes queued in all queues, for MSG_INFO.  Written on
+ * every message and read only by MSG_INFO, which sums the CPUs' counts:
+ * so, as native, updates stay in the CPU's own count (the _local
+ * variants) and never take the counter's shared lock.
+ */
 static struct percpu_counter msg_hdrs;
 static struct percpu_counter msg_bytes;
 
@@ -507,8 +512,8 @@ static long svipc_do_msgsnd(int msqid, const void __user *msgp, u32 width,
 		list_add_tail(&msg->list, &q->messages);
 		q->cbytes += size;
 		q->qnum++;
-		percpu_counter_add(&msg_bytes, size);
-		percpu_counter_inc(&msg_hdrs);
+		percpu_counter_add_local(&msg_bytes, size);
+		percpu_counter_add_local(&msg_hdrs, 1);
 	}
 	msg = NULL;
 	err = 0;
@@ -590,8 +595,8 @@ static void msg_take(struct svipc_msq *q, struct svipc_msg *msg,
 	q->cbytes -= msg->size;
 	q->rtime = ktime_get_real_seconds();
 	msq_set_pid(&q->lrpid, task_tgid(current));
-	percpu_counter_sub(&msg_bytes, msg->size);
-	percpu_counter_dec(&msg_hdrs);
+	percpu_counter_sub_local(&msg_bytes, msg->size);
+	percpu_counter_sub_local(&msg_hdrs, 1);
 	msg_wake_senders(q, wq, false);
 }
 
@@ -801,8 +806,8 @@ static void msq_remove(struct svipc_msq *q)
 
 	/* Removed and unlocked: nobody else touches the message list. */
 	list_for_each_entry_safe(msg, t, &q->messages, list) {
-		percpu_counter_sub(&msg_bytes, msg->size);
-		percpu_counter_dec(&msg_hdrs);
+		percpu_counter_sub_local(&msg_bytes, msg->size);
+		percpu_counter_sub_local(&msg_hdrs, 1);
 		msg_free(msg);
 	}
 	svipc_putref(&q->obj, msq_free_rcu);
