@@ -4,7 +4,8 @@
  *
  * Backing and mapping
  * -------------------
- * Each segment is a shmem file (shmem_file_setup), so its pages are
+ * Each segment is a shmem file (shmem_kernel_file_setup where exported,
+ * else shmem_file_setup: the inode is then not private), so its pages are
  * allocated on first touch, swappable and charged like native SysV shm.
  *
  * shmat makes an "attach file" for the call: a new struct file on the
@@ -41,8 +42,10 @@
  * shm_ids.rwsem: shmat maps with no svipc lock held, holding a temporary
  * nattch so the segment cannot be destroyed meanwhile, and shmctl copies
  * to and from user memory outside the locks.  seg->obj.lock protects the
- * fields marked [lock] below; nattch changes under it, and a change that
- * may destroy (a decrement) also holds shm_ids.rwsem for write.
+ * fields marked [lock] below; nattch changes under it.  A decrement that
+ * may destroy (the last attach of a segment marked for removal, or any
+ * last attach under shm_rmid_forced) also holds shm_ids.rwsem for write;
+ * once a segment is marked, nattch reaches 0 only under the rwsem.
  *
  * Creators and shm_rmid_forced
  * ----------------------------
@@ -396,7 +399,12 @@ static struct svipc_obj *shm_alloc(const struct svipc_get_params *p)
 	if (p->flg & SHM_NORESERVE)
 		flags = VM_NORESERVE;
 	snprintf(name, sizeof(name), "SYSV%08x", p->key);
+#ifdef SVIPC_HAVE_SHMEM_KERNEL_FILE_SETUP
+	/* As native: a private inode, which LSMs leave unchecked. */
+	file = shmem_kernel_file_setup(name, size, flags);
+#else
 	file = shmem_file_setup(name, size, flags);
+#endif
 	if (IS_ERR(file)) {
 		kfree(seg);
 		return ERR_CAST(file);
