@@ -278,10 +278,15 @@ static bool shm_is_orphan(struct svipc_shm *seg)
 
 /* ---- lifetime -------------------------------------------------------- */
 
+/* Goes when its last attach does: IPC_RMID was asked, or rmid_forced. */
+static bool shm_goes_at_last_detach(struct svipc_shm *seg)
+{
+	return READ_ONCE(svipc_shm_rmid_forced) || (seg->obj.mode & SVIPC_SHM_DEST);
+}
+
 static bool shm_may_destroy(struct svipc_shm *seg)
 {
-	return !seg->nattch &&
-	       (READ_ONCE(svipc_shm_rmid_forced) || (seg->obj.mode & SVIPC_SHM_DEST));
+	return !seg->nattch && shm_goes_at_last_detach(seg);
 }
 
 /*
@@ -337,8 +342,7 @@ static bool shm_detach_locked(struct svipc_shm *seg, bool vma)
 static void shm_detach(struct svipc_shm *seg, bool vma)
 {
 	svipc_lock(&seg->obj);
-	if (seg->nattch > 1 ||
-	    !(READ_ONCE(svipc_shm_rmid_forced) || (seg->obj.mode & SVIPC_SHM_DEST))) {
+	if (seg->nattch > 1 || !shm_goes_at_last_detach(seg)) {
 		shm_detach_locked(seg, vma);
 		svipc_unlock(&seg->obj);
 		return;

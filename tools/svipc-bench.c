@@ -138,6 +138,20 @@ static double null_call(const struct impl *im)
 	return n / (t - t0);
 }
 
+/* A new private queue in *@q, then fork: returns as fork() does. */
+static pid_t fork_on_new_queue(const struct impl *im, int *q)
+{
+	pid_t pid;
+
+	*q = im->msgget(IPC_PRIVATE, 0600);
+	if (*q < 0)
+		die("msgget");
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	return pid;
+}
+
 /* Round trips per second between two processes on one queue. */
 static double msg_pingpong(const struct impl *im, size_t size)
 {
@@ -147,12 +161,7 @@ static double msg_pingpong(const struct impl *im, size_t size)
 	pid_t pid;
 	int q;
 
-	q = im->msgget(IPC_PRIVATE, 0600);
-	if (q < 0)
-		die("msgget");
-	pid = fork();
-	if (pid < 0)
-		die("fork");
+	pid = fork_on_new_queue(im, &q);
 	if (pid == 0) {
 		/* Echo type 1 as type 2 until a type 3 arrives. */
 		for (;;) {
@@ -205,12 +214,7 @@ static double msg_stream(const struct impl *im)
 	pid_t pid;
 	int q;
 
-	q = im->msgget(IPC_PRIVATE, 0600);
-	if (q < 0)
-		die("msgget");
-	pid = fork();
-	if (pid < 0)
-		die("fork");
+	pid = fork_on_new_queue(im, &q);
 	if (pid == 0) {
 		/* Send until the queue is removed under us. */
 		while (im->msgsnd(q, &m, sizeof(m.text), 0) == 0)
