@@ -7,11 +7,11 @@
  * access is decided per object, so the node is mode 0666 and a descriptor
  * inherited across fork works unchanged.
  *
- * Unload: every message queue and semaphore set (obj.c), and every shared
- * memory mapping (shm.c), pins the module, so rmmod is refused while any
- * exists; callers inside an ioctl hold the module through their open
- * file.  svipc_exit() frees the unattached segments left and waits for
- * the RCU callbacks that free removed objects.
+ * Unload: every message queue and semaphore set (obj.c), SEM_UNDO list
+ * (undo.c) and shared memory mapping (shm.c) pins the module, so rmmod is
+ * refused while any exists; callers inside an ioctl hold the module
+ * through their open file.  The protocol that keeps module code from
+ * running once the module is gone is written beside svipc_exit().
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -119,24 +119,51 @@ static int __init svipc_init(void)
 out_proc:
 	svipc_proc_exit();
 out_shm:
+	svipc_shm_stop_exit_probe();
 	svipc_shm_exit();
 out_sem:
+	svipc_sem_stop_exit_probe();
 	svipc_sem_exit();
+	rcu_barrier();
 out_msg:
 	svipc_msg_exit();
 	return err;
 }
 
+/*
+ * The unload protocol.  delete_module() calls this once the module's
+ * reference count has dropped to zero (try_stop_module()), so no open
+ * file of ours, no queue or set, no SEM_UNDO list and no mapping
+ * exists, and none can appear: opening the device now fails.  Module
+ * code can still be entered only from:
+ *
+ *  1. the sched_process_exit probes (undo.c, shm.c), which run without
+ *     holding a module reference (the undo probe even drops one, then
+ *     goes on).  So they are stopped first, and tracepoint_synchronize_
+ *     unregister() waits until no probe runs.  They queue no task work
+ *     and take no module reference; the only work they leave behind is
+ *     shm.c's reap work, flushed by svipc_shm_exit();
+ *  2. /proc/svipc readers: proc_remove() waits for them;
+ *  3. RCU callbacks that free removed objects and pids: rcu_barrier()
+ *     waits for them, after the last place that can queue one.
+ *
+ * Nothing else holds a pointer into the module: no module function
+ * drops its module's last reference and then runs on, except the undo
+ * probe, which step 1 covers.  References are taken with __module_get()
+ * only inside an ioctl, whose open file holds the module, so never on a
+ * module that is going.
+ */
 static void __exit svipc_exit(void)
 {
+	svipc_sem_stop_exit_probe();
+	svipc_shm_stop_exit_probe();
 	misc_deregister(&svipc_dev);
 	/* Waits for /proc/svipc readers, which walk the tables below. */
 	svipc_proc_exit();
 	/* Frees the segments left; none is mapped (mappings pin us). */
 	svipc_shm_exit();
-	/* Unregisters the exit probe and waits for running probes. */
 	svipc_sem_exit();
-	/* Removed objects are freed by RCU callbacks in this module. */
+	/* Removed objects and pids are freed by RCU callbacks in this module. */
 	rcu_barrier();
 	svipc_msg_exit();
 }

@@ -917,7 +917,7 @@ void svipc_msg_proc_get(struct svipc_obj *obj, struct svipc_msg_proc *p)
 	struct svipc_msq *q = to_msq(obj);
 
 	lockdep_assert_held(&msg_ids.rwsem);
-	lockdep_assert_held(&obj->lock);
+	svipc_assert_locked(obj);
 	p->cbytes = q->cbytes;
 	p->qnum = q->qnum;
 	p->lspid = q->lspid;

@@ -54,13 +54,50 @@ void svipc_ids_init(struct svipc_ids *ids, const struct svipc_kind_ops *ops)
 	ids->max_idx = -1;
 	ids->last_idx = -1;
 	ids->seq = 0;
+	init_llist_head(&ids->reap);
 	ids->ops = ops;
 }
 
 void svipc_ids_destroy(struct svipc_ids *ids)
 {
 	WARN_ON(ids->in_use);
+	WARN_ON(!llist_empty(&ids->reap));
 	idr_destroy(&ids->idr);
+}
+
+/*
+ * Finish the removals that svipc_mark_removed() started.  Every holder
+ * of ids->rwsem calls this first (svipc_ids_down_write/read), so whoever
+ * holds it sees a table without hidden objects, except those hidden
+ * after it took the rwsem: their removal is ordered after its call.
+ */
+void svipc_ids_reap(struct svipc_ids *ids)
+{
+	struct svipc_obj *obj, *next;
+	struct llist_node *list;
+
+	lockdep_assert_held_write(&ids->rwsem);
+	list = llist_del_all(&ids->reap);
+	llist_for_each_entry_safe(obj, next, list, reap_node)
+		ids->ops->reap(obj);
+}
+
+void svipc_ids_down_write(struct svipc_ids *ids)
+{
+	down_write(&ids->rwsem);
+	svipc_ids_reap(ids);
+}
+
+void svipc_ids_down_read(struct svipc_ids *ids)
+{
+	/* Pairs with svipc_mark_removed(), see svipc_obtain(). */
+	if (llist_empty(&ids->reap)) {
+		down_read(&ids->rwsem);
+		return;
+	}
+	down_write(&ids->rwsem);
+	svipc_ids_reap(ids);
+	downgrade_write(&ids->rwsem);
 }
 
 static struct svipc_obj *svipc_find_key(struct svipc_ids *ids, key_t key)
@@ -129,8 +166,13 @@ static int svipc_newobj(struct svipc_ids *ids, const struct svipc_get_params *p)
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
 
-	spin_lock_init(&obj->lock);
+	obj->raw = ids->ops->raw_lock;
+	if (obj->raw)
+		raw_spin_lock_init(&obj->raw_lock);
+	else
+		spin_lock_init(&obj->lock);
 	obj->deleted = false;
+	obj->hidden = false;
 	obj->key = p->key;
 	obj->mode = p->flg & 0777;
 	obj->uid = cred->euid;
@@ -147,19 +189,29 @@ static int svipc_newobj(struct svipc_ids *ids, const struct svipc_get_params *p)
 	return id;
 }
 
-/* The generic msgget/semget/shmget, with native's order of errors. */
+/*
+ * The generic msgget/semget/shmget, with native's order of errors.
+ * Everything it reads of an existing object (mode, owner, size) changes
+ * only under ids->rwsem held for write, as here, so the object's lock is
+ * not needed; capability checks stay outside raw spinlocks.
+ */
 int svipc_get(struct svipc_ids *ids, const struct svipc_get_params *p)
 {
 	struct svipc_obj *obj;
 	int err;
 
-	down_write(&ids->rwsem);
+	svipc_ids_down_write(ids);
 	if (p->key == IPC_PRIVATE) {
 		err = svipc_newobj(ids, p);
 		goto out;
 	}
 
 	obj = svipc_find_key(ids, p->key);
+	/* Hidden by the exit probe since we took the rwsem: finish it. */
+	if (obj && smp_load_acquire(&obj->hidden)) {
+		svipc_ids_reap(ids);
+		obj = svipc_find_key(ids, p->key);
+	}
 	if (!obj) {
 		err = (p->flg & IPC_CREAT) ? svipc_newobj(ids, p) : -ENOENT;
 		goto out;
@@ -169,7 +221,6 @@ int svipc_get(struct svipc_ids *ids, const struct svipc_get_params *p)
 		goto out;
 	}
 
-	svipc_lock(obj);
 	err = 0;
 	if (ids->ops->more_checks)
 		err = ids->ops->more_checks(obj, p);
@@ -177,7 +228,6 @@ int svipc_get(struct svipc_ids *ids, const struct svipc_get_params *p)
 		err = -EACCES;
 	if (!err)
 		err = obj->id;
-	svipc_unlock(obj);
 out:
 	up_write(&ids->rwsem);
 	return err;
@@ -189,7 +239,14 @@ struct svipc_obj *svipc_obtain(struct svipc_ids *ids, int id)
 	struct svipc_obj *obj;
 
 	obj = idr_find(&ids->idr, id & (SVIPC_MNI - 1));
-	return obj ? obj : ERR_PTR(-EINVAL);
+	/*
+	 * A hidden object is as good as gone (svipc_mark_removed).  The
+	 * acquire pairs with its release: a caller that saw it hidden also
+	 * sees it on ids->reap, so its next look at the table reaps it.
+	 */
+	if (!obj || smp_load_acquire(&obj->hidden))
+		return ERR_PTR(-EINVAL);
+	return obj;
 }
 
 /* Look up by full id: a stale sequence is EINVAL.  Caller is in RCU. */
@@ -252,7 +309,7 @@ int svipc_update_perm(struct svipc_obj *obj, u32 uid, u32 gid, u32 mode)
 	kuid_t kuid = make_kuid(current_user_ns(), uid);
 	kgid_t kgid = make_kgid(current_user_ns(), gid);
 
-	lockdep_assert_held(&obj->lock);
+	svipc_assert_locked(obj);
 	if (!uid_valid(kuid) || !gid_valid(kgid))
 		return -EINVAL;
 	obj->uid = kuid;
@@ -284,7 +341,7 @@ void svipc_rmid(struct svipc_ids *ids, struct svipc_obj *obj)
 	int idx = obj->id & (SVIPC_MNI - 1);
 
 	lockdep_assert_held_write(&ids->rwsem);
-	lockdep_assert_held(&obj->lock);
+	svipc_assert_locked(obj);
 
 	idr_remove(&ids->idr, idx);
 	if (obj->key != IPC_PRIVATE)
@@ -308,13 +365,34 @@ void svipc_rmid(struct svipc_ids *ids, struct svipc_obj *obj)
 }
 
 /*
+ * Start removing an object without ids->rwsem, for the exit probe, which
+ * cannot sleep: from here on no lookup finds it (svipc_obtain, the key
+ * lookup of svipc_get) and every path that takes its lock sees it
+ * invalid.  The next holder of ids->rwsem finishes the removal through
+ * ops->reap, which ends in svipc_rmid(); until then the table still
+ * holds its reference.  Caller holds the object's lock.  False if it was
+ * already removed.
+ */
+bool svipc_mark_removed(struct svipc_ids *ids, struct svipc_obj *obj)
+{
+	svipc_assert_locked(obj);
+	if (obj->deleted)
+		return false;
+	obj->deleted = true;
+	llist_add(&obj->reap_node, &ids->reap);
+	/* Pairs with svipc_obtain() and svipc_get(). */
+	smp_store_release(&obj->hidden, true);
+	return true;
+}
+
+/*
  * Hide an object from key lookups while it lives on (a segment marked
  * SHM_DEST).  Caller holds ids->rwsem for write and obj->lock.
  */
 void svipc_set_key_private(struct svipc_ids *ids, struct svipc_obj *obj)
 {
 	lockdep_assert_held_write(&ids->rwsem);
-	lockdep_assert_held(&obj->lock);
+	svipc_assert_locked(obj);
 
 	if (obj->key != IPC_PRIVATE)
 		hash_del(&obj->key_node);
@@ -325,6 +403,30 @@ int svipc_max_idx(struct svipc_ids *ids)
 {
 	lockdep_assert_held(&ids->rwsem);
 	return ids->max_idx;
+}
+
+static void svipc_put_pid_rcu(struct rcu_head *head)
+{
+	put_pid(container_of(head, struct pid, rcu));
+}
+
+/*
+ * put_pid() for where nothing may be freed: under a raw spinlock, or in
+ * the exit probe with preemption disabled, where PREEMPT_RT's slab
+ * allocator takes sleeping locks.  A reference that is not the last is
+ * dropped at once.  The last one is dropped after a grace period, through
+ * the pid's own rcu_head: the pid core uses that head once, in
+ * free_pid(), to drop the reference the pid held while attached to its
+ * task; when ours is the only reference left that callback has run, so
+ * the head is free, and since the pid is detached no lookup can take a
+ * new reference meanwhile.  RCU callbacks may free (on PREEMPT_RT they
+ * run in a preemptible kthread); unload waits for them (rcu_barrier).
+ */
+void svipc_put_pid_atomic(struct pid *pid)
+{
+	if (!pid || refcount_dec_not_one(&pid->count))
+		return;
+	call_rcu(&pid->rcu, svipc_put_pid_rcu);
 }
 
 void svipc_putref(struct svipc_obj *obj, rcu_callback_t free)

@@ -11,6 +11,8 @@
 #include <linux/hashtable.h>
 #include <linux/idr.h>
 #include <linux/ipc.h>
+#include <linux/llist.h>
+#include <linux/pid.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
 #include <linux/rwsem.h>
@@ -30,12 +32,31 @@
 
 /*
  * Embedded at the top of every kind's object.  Fields marked [lock] are
- * protected by @lock; [rwsem] by the table's rwsem held for write; [const]
- * never change after publication.
+ * protected by the object's lock; [rwsem] by the table's rwsem held for
+ * write; [const] never change after publication.
+ *
+ * The lock is a raw_spinlock_t for the kinds whose objects the exit
+ * probe (undo.c, shm.c) touches: it runs with preemption disabled, where
+ * a spinlock_t would sleep on PREEMPT_RT.  Message queues keep a
+ * spinlock_t, which PREEMPT_RT makes preemptible.  Use svipc_lock().
  */
 struct svipc_obj {
-	spinlock_t lock;		/* the object's own state; see above */
-	bool deleted;			/* [lock]+[rwsem] set once, on removal */
+	union {
+		spinlock_t lock;	/* !raw */
+		raw_spinlock_t raw_lock;	/* raw */
+	};
+	bool raw;			/* [const] which of the two */
+	/*
+	 * [lock] set once, on removal; also under [rwsem] except when the
+	 * exit probe removes a segment (svipc_mark_removed), which cannot
+	 * take the rwsem.  Read without the lock by svipc_obtain().
+	 */
+	bool deleted;
+	/*
+	 * Set with deleted by svipc_mark_removed(): the object stays in the
+	 * table until reaped, but lookups no longer find it.
+	 */
+	bool hidden;
 	int id;				/* [const] */
 	key_t key;			/* [lock]+[rwsem] shm may make it private */
 	kuid_t uid;			/* [lock] */
@@ -44,6 +65,7 @@ struct svipc_obj {
 	kgid_t cgid;			/* [const] */
 	umode_t mode;			/* [lock] */
 	struct hlist_node key_node;	/* [rwsem] */
+	struct llist_node reap_node;	/* ids->reap, see svipc_mark_removed */
 	refcount_t refcount;
 	struct rcu_head rcu;
 };
@@ -68,6 +90,14 @@ struct svipc_kind_ops {
 	/* Optional: the object was just published; ids->rwsem is held. */
 	void (*published)(struct svipc_obj *obj);
 	/*
+	 * Finish removing an object that svipc_mark_removed() took out of
+	 * sight: ids->rwsem is held for write, the object's lock is not.
+	 * Needed by the kinds that call svipc_mark_removed().
+	 */
+	void (*reap)(struct svipc_obj *obj);
+	/* The objects' lock is a raw_spinlock_t (see struct svipc_obj). */
+	bool raw_lock;
+	/*
 	 * Whether each object in the table pins the module.  Shared memory
 	 * segments do not: their mappings do, and unload frees the rest.
 	 */
@@ -87,11 +117,16 @@ struct svipc_ids {
 	int max_idx;			/* highest index in use, -1 if none */
 	int last_idx;			/* last index handed out */
 	unsigned int seq;
+	/* Objects removed by svipc_mark_removed(), still in the table. */
+	struct llist_head reap;
 	const struct svipc_kind_ops *ops;
 };
 
 void svipc_ids_init(struct svipc_ids *ids, const struct svipc_kind_ops *ops);
 void svipc_ids_destroy(struct svipc_ids *ids);
+void svipc_ids_down_write(struct svipc_ids *ids);
+void svipc_ids_down_read(struct svipc_ids *ids);
+void svipc_ids_reap(struct svipc_ids *ids);
 
 int svipc_get(struct svipc_ids *ids, const struct svipc_get_params *p);
 
@@ -103,6 +138,7 @@ int svipc_perms(struct svipc_obj *obj, short flag);
 int svipc_update_perm(struct svipc_obj *obj, u32 uid, u32 gid, u32 mode);
 void svipc_fill_perm(struct svipc_obj *obj, struct svipc_ipc_perm *out);
 void svipc_rmid(struct svipc_ids *ids, struct svipc_obj *obj);
+bool svipc_mark_removed(struct svipc_ids *ids, struct svipc_obj *obj);
 void svipc_set_key_private(struct svipc_ids *ids, struct svipc_obj *obj);
 int svipc_max_idx(struct svipc_ids *ids);
 
@@ -113,20 +149,63 @@ static inline bool svipc_getref(struct svipc_obj *obj)
 
 void svipc_putref(struct svipc_obj *obj, rcu_callback_t free);
 
+/*
+ * PREEMPT_RT's spin_lock() and spin_unlock() carry no sparse annotation,
+ * the raw ones do: count both branches alike for sparse.
+ */
 static inline void svipc_lock(struct svipc_obj *obj)
+	__acquires(obj)
 {
-	spin_lock(&obj->lock);
+	if (obj->raw) {
+		raw_spin_lock(&obj->raw_lock);
+	} else {
+		spin_lock(&obj->lock);
+#ifdef CONFIG_PREEMPT_RT
+		__acquire(&obj->lock);
+#endif
+	}
 }
 
 static inline void svipc_unlock(struct svipc_obj *obj)
+	__releases(obj)
 {
-	spin_unlock(&obj->lock);
+	if (obj->raw) {
+		raw_spin_unlock(&obj->raw_lock);
+	} else {
+		spin_unlock(&obj->lock);
+#ifdef CONFIG_PREEMPT_RT
+		__release(&obj->lock);
+#endif
+	}
 }
 
-/* Caller holds obj->lock. */
+static inline void svipc_assert_locked(struct svipc_obj *obj)
+{
+	if (obj->raw)
+		lockdep_assert_held(&obj->raw_lock);
+	else
+		lockdep_assert_held(&obj->lock);
+}
+
+/* Caller holds the object's lock. */
 static inline bool svipc_valid(struct svipc_obj *obj)
 {
 	return !obj->deleted;
+}
+
+void svipc_put_pid_atomic(struct pid *pid);
+
+/*
+ * Make *@slot (a last-operation pid: sempid, lspid, lpid, ...) refer to
+ * @pid.  Safe under a raw spinlock and in the exit probe: see
+ * svipc_put_pid_atomic().
+ */
+static inline void svipc_set_pid(struct pid **slot, struct pid *pid)
+{
+	if (*slot != pid) {
+		svipc_put_pid_atomic(*slot);
+		*slot = get_pid(pid);
+	}
 }
 
 /*

@@ -19,13 +19,14 @@
  *
  *	seq_file->lock			(seq_read_iter, per open file)
  *	  ids->rwsem (read)		start() to stop()
+ *	    shmem inode lock		shm: rss and swap, before obj->lock
  *	    obj->lock			while one line is made
  *	      sems[i].lock		sem: svipc_sem_lock_all()
- *	      shmem inode lock		shm: rss and swap (leaf)
  *
  * Holding ids->rwsem keeps every object in the table: removal takes it
- * for write (svipc_rmid), so start() and next() find objects without
- * their locks and they cannot be freed before show() is done.  The
+ * for write (svipc_rmid; a segment the exit probe hides is reaped under
+ * it too), so start() and next() find objects without their locks and
+ * they cannot be freed before show() is done.  The
  * object's own lock is taken only inside show(), never across the
  * seq_file core, and show() neither sleeps nor touches user memory:
  * seq_read_iter() copies the buffer out after stop(), so no page fault
@@ -130,6 +131,7 @@ static void svipc_proc_show_shm(struct seq_file *s, struct svipc_obj *obj,
 	struct user_namespace *user_ns = seq_user_ns(s);
 	struct svipc_shm_proc m;
 
+	svipc_shm_proc_rss(obj, &m);
 	svipc_lock(obj);
 	svipc_shm_proc_get(obj, &m);
 	/* The mode carries SHM_DEST and SHM_LOCKED; a SHM_DEST key is 0. */
@@ -201,7 +203,7 @@ static void *svipc_proc_start(struct seq_file *s, loff_t *pos)
 {
 	struct svipc_ids *ids = svipc_proc_ids(s);
 
-	down_read(&ids->rwsem);
+	svipc_ids_down_read(ids);
 	if (!*pos)
 		return SEQ_START_TOKEN;
 	return svipc_proc_find(ids, pos);

@@ -20,7 +20,7 @@
  * lock drops it and takes the global lock instead.
  *
  * SEM_BARRIER_1: the fast path reads use_global_lock with
- * smp_load_acquire() after spin_lock(&sem->lock); global mode is left
+ * smp_load_acquire() after raw_spin_lock(&sem->lock); global mode is left
  * with smp_store_release(&use_global_lock, 0) under obj.lock.  Either a
  * fast-path holder took sem->lock before sem_complexmode_enter() took and
  * dropped it (and is waited for), or it took it after, and the lock's
@@ -107,8 +107,8 @@ static void sem_complexmode_enter(struct svipc_sem_array *sma)
 	WRITE_ONCE(sma->use_global_lock, SEM_GLOBAL_HYSTERESIS);
 	/* SEM_BARRIER_1: wait for fast-path holders that came before. */
 	for (i = 0; i < sma->nsems; i++) {
-		spin_lock(&sma->sems[i].lock);
-		spin_unlock(&sma->sems[i].lock);
+		raw_spin_lock(&sma->sems[i].lock);
+		raw_spin_unlock(&sma->sems[i].lock);
 	}
 }
 
@@ -165,11 +165,11 @@ static int sem_lock(struct svipc_sem_array *sma, struct sembuf *sops, int nsops)
 	idx = array_index_nospec(sops->sem_num, sma->nsems);
 	sem = &sma->sems[idx];
 	if (!READ_ONCE(sma->use_global_lock)) {
-		spin_lock(&sem->lock);
+		raw_spin_lock(&sem->lock);
 		/* SEM_BARRIER_1 */
 		if (!smp_load_acquire(&sma->use_global_lock))
 			return idx;
-		spin_unlock(&sem->lock);
+		raw_spin_unlock(&sem->lock);
 	}
 	/*
 	 * Slow path.  If global mode ended meanwhile, take the semaphore's
@@ -178,7 +178,7 @@ static int sem_lock(struct svipc_sem_array *sma, struct sembuf *sops, int nsops)
 	 */
 	svipc_lock(&sma->obj);
 	if (!sma->use_global_lock) {
-		spin_lock(&sem->lock);
+		raw_spin_lock(&sem->lock);
 		svipc_unlock(&sma->obj);
 		return idx;
 	}
@@ -191,18 +191,18 @@ static void sem_unlock(struct svipc_sem_array *sma, int locknum)
 	if (locknum == SEM_GLOBAL_LOCK)
 		svipc_sem_unlock_all(sma);
 	else
-		spin_unlock(&sma->sems[locknum].lock);
+		raw_spin_unlock(&sma->sems[locknum].lock);
 }
 
 void svipc_sem_lock_all(struct svipc_sem_array *sma)
-	__acquires(&sma->obj.lock)
+	__acquires(&sma->obj.raw_lock)
 {
 	svipc_lock(&sma->obj);
 	sem_complexmode_enter(sma);
 }
 
 void svipc_sem_unlock_all(struct svipc_sem_array *sma)
-	__releases(&sma->obj.lock)
+	__releases(&sma->obj.raw_lock)
 {
 	sem_unmerge_queues(sma);
 	sem_complexmode_tryleave(sma);
@@ -254,10 +254,7 @@ static int sem_perform(struct svipc_sem_array *sma, struct sem_queue *q)
 	for (i = 0; i < q->nsops; i++) {
 		struct svipc_sem *sem = &sma->sems[q->sops[i].sem_num];
 
-		if (sem->sempid != q->pid) {
-			put_pid(sem->sempid);
-			sem->sempid = get_pid(q->pid);
-		}
+		svipc_set_pid(&sem->sempid, q->pid);
 	}
 	return 0;
 
@@ -418,7 +415,7 @@ void svipc_sem_apply_undo(struct svipc_sem_array *sma, struct svipc_undo *un,
 	struct pid *pid = task_tgid(current);
 	int i;
 
-	lockdep_assert_held(&sma->obj.lock);
+	lockdep_assert_held(&sma->obj.raw_lock);
 	for (i = 0; i < sma->nsems; i++) {
 		struct svipc_sem *sem = &sma->sems[i];
 		int val;
@@ -427,10 +424,7 @@ void svipc_sem_apply_undo(struct svipc_sem_array *sma, struct svipc_undo *un,
 			continue;
 		val = clamp(sem->semval + un->semadj[i], 0, SEMVMX);
 		sem->semval = val;
-		if (sem->sempid != pid) {
-			put_pid(sem->sempid);
-			sem->sempid = get_pid(pid);
-		}
+		svipc_set_pid(&sem->sempid, pid);
 	}
 	sem_smart_update(sma, NULL, 0, true, wq);
 }
@@ -619,7 +613,7 @@ static struct svipc_obj *sma_alloc(const struct svipc_get_params *p)
 	if (!sma)
 		return ERR_PTR(-ENOMEM);
 	for (i = 0; i < nsems; i++) {
-		spin_lock_init(&sma->sems[i].lock);
+		raw_spin_lock_init(&sma->sems[i].lock);
 		INIT_LIST_HEAD(&sma->sems[i].pending_alter);
 		INIT_LIST_HEAD(&sma->sems[i].pending_const);
 	}
@@ -669,6 +663,8 @@ static const struct svipc_kind_ops sem_ops = {
 	.alloc = sma_alloc,
 	.free_unpublished = sma_free_unpublished,
 	.more_checks = sma_more_checks,
+	/* Undo at exit locks sets in the exit probe: see undo.c. */
+	.raw_lock = true,
 	.pin_module = true,
 };
 
@@ -776,7 +772,7 @@ static int sem_count(struct svipc_sem_array *sma, int semnum, bool zero)
 	struct sem_queue *q;
 	int n = 0;
 
-	lockdep_assert_held(&sma->obj.lock);
+	lockdep_assert_held(&sma->obj.raw_lock);
 	l = zero ? &sma->sems[semnum].pending_const : &sma->sems[semnum].pending_alter;
 	list_for_each_entry(q, l, list)
 		n++;
@@ -796,7 +792,7 @@ static void sem_clear_semadj(struct svipc_sem_array *sma, int semnum)
 {
 	struct svipc_undo *un;
 
-	lockdep_assert_held(&sma->obj.lock);
+	lockdep_assert_held(&sma->obj.raw_lock);
 	list_for_each_entry(un, &sma->undos, list_id) {
 		if (semnum >= 0)
 			un->semadj[semnum] = 0;
@@ -807,12 +803,7 @@ static void sem_clear_semadj(struct svipc_sem_array *sma, int semnum)
 
 static void sem_set_pid(struct svipc_sem *sem)
 {
-	struct pid *pid = task_tgid(current);
-
-	if (sem->sempid != pid) {
-		put_pid(sem->sempid);
-		sem->sempid = get_pid(pid);
-	}
+	svipc_set_pid(&sem->sempid, task_tgid(current));
 }
 
 static int semctl_setval(int semid, int semnum, int val)
@@ -986,14 +977,14 @@ out_rcu:
  * this drops the lock.
  */
 static void sem_remove(struct svipc_sem_array *sma)
-	__releases(&sma->obj.lock)
+	__releases(&sma->obj.raw_lock)
 {
 	struct svipc_wake_q wq = { };
 	struct svipc_undo *un, *tu;
 	struct sem_queue *q, *tq;
 	int i;
 
-	lockdep_assert_held(&sma->obj.lock);
+	lockdep_assert_held(&sma->obj.raw_lock);
 	/* Undo entries of every process for this set become void. */
 	list_for_each_entry_safe(un, tu, &sma->undos, list_id) {
 		list_del(&un->list_id);
@@ -1117,7 +1108,7 @@ struct svipc_ids *svipc_sem_ids(void)
 void svipc_sem_proc_get(struct svipc_sem_array *sma, struct svipc_sem_proc *p)
 {
 	lockdep_assert_held(&sem_ids.rwsem);
-	lockdep_assert_held(&sma->obj.lock);
+	lockdep_assert_held(&sma->obj.raw_lock);
 	p->nsems = sma->nsems;
 	p->otime = sem_get_otime(sma);
 	p->ctime = sma->ctime;
@@ -1129,8 +1120,13 @@ int svipc_sem_init(void)
 	return svipc_undo_init();
 }
 
-void svipc_sem_exit(void)
+/* Unload's first step (main.c): no exit probe of ours runs after this. */
+void svipc_sem_stop_exit_probe(void)
 {
 	svipc_undo_exit();
+}
+
+void svipc_sem_exit(void)
+{
 	svipc_ids_destroy(&sem_ids);
 }

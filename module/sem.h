@@ -16,7 +16,7 @@
 
 /* One semaphore: the fast path locks only this. */
 struct svipc_sem {
-	spinlock_t lock;		/* single-op fast path, see sem.c */
+	raw_spinlock_t lock;		/* single-op fast path, see sem.c */
 	int semval;
 	struct pid *sempid;
 	struct list_head pending_alter;	/* single-op waiters that alter */
@@ -52,17 +52,16 @@ struct svipc_undo {
 struct svipc_undo_list {
 	struct hlist_node node;		/* process table: RCU, undo_table_lock */
 	const void *owner;		/* the task's signal_struct */
-	spinlock_t lock;		/* protects list */
+	raw_spinlock_t lock;		/* protects list; raw: see undo.c */
 	struct list_head list;		/* struct svipc_undo, most recent first */
-	struct callback_head work;	/* applies the list at exit */
 	struct rcu_head rcu;		/* lookups may still see it when freed */
 };
 
 /* sem.c */
 struct svipc_sem_array *svipc_sem_obtain_check(int semid);
 void svipc_sem_putref(struct svipc_sem_array *sma);
-void svipc_sem_lock_all(struct svipc_sem_array *sma) __acquires(&sma->obj.lock);
-void svipc_sem_unlock_all(struct svipc_sem_array *sma) __releases(&sma->obj.lock);
+void svipc_sem_lock_all(struct svipc_sem_array *sma) __acquires(&sma->obj.raw_lock);
+void svipc_sem_unlock_all(struct svipc_sem_array *sma) __releases(&sma->obj.raw_lock);
 void svipc_sem_apply_undo(struct svipc_sem_array *sma, struct svipc_undo *un,
 			  struct svipc_wake_q *wq);
 

@@ -47,15 +47,30 @@
  * last attach under shm_rmid_forced) also holds shm_ids.rwsem for write;
  * once a segment is marked, nattch reaches 0 only under the rwsem.
  *
+ * seg->obj.lock is a raw_spinlock_t (the exit probe takes it), and so
+ * are the two leaves: nothing under them sleeps or frees.  Capability
+ * checks are made before the lock is taken, and the shmem inode's lock
+ * (a spinlock_t) is taken only under shm_ids.rwsem, never under them.
+ *
  * Creators and shm_rmid_forced
  * ----------------------------
  * As native, the creating thread is remembered until it exits; a segment
  * whose creator has gone is an orphan.  With shm_rmid_forced set, an
  * unattached segment is destroyed when its creator exits, and every
- * segment is destroyed when its last attach goes.  The exit is seen by
- * the sched_process_exit tracepoint (see undo.c); the probe cannot sleep,
- * so it queues task work that destroys the segment later in the same
- * exit, before the parent can reap the thread.
+ * segment is destroyed when its last attach goes.
+ *
+ * The exit is seen by the sched_process_exit tracepoint (see undo.c),
+ * which fires where native calls exit_shm(): after exit_mm() has dropped
+ * the thread's own attaches and before exit_files().  The probe runs
+ * with preemption disabled and cannot take shm_ids.rwsem, so it removes
+ * in two steps: under the segment's lock it takes the segment out of
+ * sight (svipc_mark_removed: no lookup by id or key finds it from then
+ * on, and every path that locks it sees it gone), and it queues
+ * shm_reap_work.  The rest (out of the table, the shmem file, the
+ * SHM_LOCK charge) is done by the next holder of shm_ids.rwsem, the work
+ * or whoever comes first (shm_reap).  So a peer that sees the creator's
+ * descriptors closed also sees the segment gone, as natively; its pages
+ * are freed once the reap has dropped the file, a moment later.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -76,7 +91,7 @@
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/swap.h>
-#include <linux/task_work.h>
+#include <linux/workqueue.h>
 #include <linux/timekeeping.h>
 #include <linux/tracepoint.h>
 #include <linux/uaccess.h>
@@ -107,7 +122,7 @@ struct svipc_shm {
 	/* The creating thread, as a key only: never dereferenced. */
 	const struct task_struct *creator;	/* [shm_creator_lock] */
 	struct hlist_node creator_node;		/* [shm_creator_lock] */
-	struct callback_head exit_work;		/* creator exited, forced */
+	struct svipc_shm *exit_next;		/* the exit probe's own list */
 };
 
 /* One per shmat: the private data of the attach file. */
@@ -122,16 +137,18 @@ static bool shm_ready;			/* shm_ids is usable (module params) */
 static unsigned long shm_tot;		/* [shm_ids.rwsem] pages in all segments */
 
 /* Segments by creating thread; see "Creators" above. */
-static DEFINE_SPINLOCK(shm_creator_lock);
+static DEFINE_RAW_SPINLOCK(shm_creator_lock);
 static DEFINE_HASHTABLE(shm_creators, 6);	/* under shm_creator_lock */
 static atomic_t shm_nr_creators = ATOMIC_INIT(0);
 static struct tracepoint *shm_exit_tp;
 
 /* SHM_LOCK charges, per real uid. */
-static DEFINE_SPINLOCK(shm_mlock_lock);
+static DEFINE_RAW_SPINLOCK(shm_mlock_lock);
 static DEFINE_HASHTABLE(shm_mlock_users, 4);	/* under shm_mlock_lock */
 
 static const struct file_operations shm_attach_fops;
+static void shm_reap_fn(struct work_struct *work);
+static DECLARE_WORK(shm_reap_work, shm_reap_fn);
 
 static struct svipc_shm *to_shm(struct svipc_obj *obj)
 {
@@ -141,14 +158,6 @@ static struct svipc_shm *to_shm(struct svipc_obj *obj)
 static unsigned long shm_pages(size_t size)
 {
 	return (size + PAGE_SIZE - 1) >> PAGE_SHIFT;
-}
-
-static void shm_set_pid(struct pid **slot, struct pid *pid)
-{
-	if (*slot != pid) {
-		put_pid(*slot);
-		*slot = get_pid(pid);
-	}
 }
 
 static void shm_free_rcu(struct rcu_head *head)
@@ -164,10 +173,12 @@ static void shm_free_rcu(struct rcu_head *head)
 
 /*
  * Charge @seg's pages to the caller's real uid, as native charges its
- * ucounts.  @spare is a preallocated entry, consumed if needed.  Caller
- * holds seg->obj.lock.
+ * ucounts; @cap: the caller has CAP_IPC_LOCK, which lifts the limit.
+ * @spare is a preallocated entry, consumed if needed.  Caller holds
+ * seg->obj.lock.
  */
-static int shm_charge(struct svipc_shm *seg, struct shm_mlock_user **spare)
+static int shm_charge(struct svipc_shm *seg, struct shm_mlock_user **spare,
+		      bool cap)
 {
 	unsigned long pages = shm_pages(seg->segsz);
 	unsigned long limit = rlimit(RLIMIT_MEMLOCK);
@@ -177,7 +188,7 @@ static int shm_charge(struct svipc_shm *seg, struct shm_mlock_user **spare)
 
 	if (limit != RLIM_INFINITY)
 		limit >>= PAGE_SHIFT;
-	spin_lock(&shm_mlock_lock);
+	raw_spin_lock(&shm_mlock_lock);
 	hash_for_each_possible(shm_mlock_users, it, node, __kuid_val(uid))
 		if (uid_eq(it->uid, uid))
 			u = it;
@@ -187,8 +198,7 @@ static int shm_charge(struct svipc_shm *seg, struct shm_mlock_user **spare)
 		u->uid = uid;
 		hash_add(shm_mlock_users, &u->node, __kuid_val(uid));
 	}
-	if ((u->pages + pages < u->pages || u->pages + pages > limit) &&
-	    !ns_capable(&init_user_ns, CAP_IPC_LOCK)) {
+	if ((u->pages + pages < u->pages || u->pages + pages > limit) && !cap) {
 		err = -ENOMEM;
 	} else {
 		u->pages += pages;
@@ -199,7 +209,7 @@ static int shm_charge(struct svipc_shm *seg, struct shm_mlock_user **spare)
 		hash_del(&u->node);
 		*spare = u;
 	}
-	spin_unlock(&shm_mlock_lock);
+	raw_spin_unlock(&shm_mlock_lock);
 	return err;
 }
 
@@ -209,13 +219,13 @@ static struct shm_mlock_user *shm_uncharge(struct svipc_shm *seg)
 	struct shm_mlock_user *u = seg->mlock_user;
 
 	seg->mlock_user = NULL;
-	spin_lock(&shm_mlock_lock);
+	raw_spin_lock(&shm_mlock_lock);
 	u->pages -= shm_pages(seg->segsz);
 	if (--u->segs)
 		u = NULL;
 	else
 		hash_del(&u->node);
-	spin_unlock(&shm_mlock_lock);
+	raw_spin_unlock(&shm_mlock_lock);
 	return u;
 }
 
@@ -257,22 +267,22 @@ static void shm_unlock_mapping(struct address_space *mapping)
 
 static void shm_forget_creator(struct svipc_shm *seg)
 {
-	spin_lock(&shm_creator_lock);
+	raw_spin_lock(&shm_creator_lock);
 	if (!hlist_unhashed(&seg->creator_node)) {
 		hash_del(&seg->creator_node);
 		seg->creator = NULL;
 		atomic_dec(&shm_nr_creators);
 	}
-	spin_unlock(&shm_creator_lock);
+	raw_spin_unlock(&shm_creator_lock);
 }
 
 static bool shm_is_orphan(struct svipc_shm *seg)
 {
 	bool orphan;
 
-	spin_lock(&shm_creator_lock);
+	raw_spin_lock(&shm_creator_lock);
 	orphan = !seg->creator;
-	spin_unlock(&shm_creator_lock);
+	raw_spin_unlock(&shm_creator_lock);
 	return orphan;
 }
 
@@ -295,7 +305,7 @@ static bool shm_may_destroy(struct svipc_shm *seg)
  * releases.
  */
 static void shm_destroy(struct svipc_shm *seg)
-	__releases(&seg->obj.lock)
+	__releases(&seg->obj.raw_lock)
 {
 	struct shm_mlock_user *u = NULL;
 	struct file *file = seg->file;
@@ -315,6 +325,19 @@ static void shm_destroy(struct svipc_shm *seg)
 	svipc_putref(&seg->obj, shm_free_rcu);
 }
 
+/* ops->reap: finish what the exit probe began.  Under shm_ids.rwsem. */
+static void shm_reap(struct svipc_obj *obj)
+{
+	svipc_lock(obj);
+	shm_destroy(to_shm(obj));
+}
+
+static void shm_reap_fn(struct work_struct *work)
+{
+	svipc_ids_down_write(&shm_ids);
+	up_write(&shm_ids.rwsem);
+}
+
 /*
  * Caller holds seg->obj.lock.  False if the segment is gone, which
  * cannot happen while it is attached; keep the WARN cheap.
@@ -324,7 +347,7 @@ static bool shm_detach_locked(struct svipc_shm *seg, bool vma)
 	if (WARN_ON_ONCE(!svipc_valid(&seg->obj) || !seg->nattch))
 		return false;
 	if (vma) {
-		shm_set_pid(&seg->lpid, task_tgid(current));
+		svipc_set_pid(&seg->lpid, task_tgid(current));
 		seg->dtime = ktime_get_real_seconds();
 	}
 	seg->nattch--;
@@ -349,7 +372,7 @@ static void shm_detach(struct svipc_shm *seg, bool vma)
 	}
 	svipc_unlock(&seg->obj);
 
-	down_write(&shm_ids.rwsem);
+	svipc_ids_down_write(&shm_ids);
 	svipc_lock(&seg->obj);
 	if (shm_detach_locked(seg, vma) && shm_may_destroy(seg))
 		shm_destroy(seg);
@@ -443,11 +466,11 @@ static void shm_published(struct svipc_obj *obj)
 
 	/* As native: tools read the shmid as the inode number in maps. */
 	file_inode(seg->file)->i_ino = obj->id;
-	spin_lock(&shm_creator_lock);
+	raw_spin_lock(&shm_creator_lock);
 	seg->creator = current;
 	hash_add(shm_creators, &seg->creator_node, (unsigned long)current);
 	atomic_inc(&shm_nr_creators);
-	spin_unlock(&shm_creator_lock);
+	raw_spin_unlock(&shm_creator_lock);
 }
 
 static const struct svipc_kind_ops shm_ops = {
@@ -456,6 +479,9 @@ static const struct svipc_kind_ops shm_ops = {
 	.free_unpublished = shm_free_unpublished,
 	.more_checks = shm_more_checks,
 	.published = shm_published,
+	.reap = shm_reap,
+	/* The exit probe locks segments: see "Creators" above. */
+	.raw_lock = true,
 	.pin_module = false,
 };
 
@@ -492,7 +518,7 @@ static void shm_vm_open(struct vm_area_struct *vma)
 	svipc_lock(&seg->obj);
 	WARN_ON_ONCE(!svipc_valid(&seg->obj));
 	seg->atime = ktime_get_real_seconds();
-	shm_set_pid(&seg->lpid, task_tgid(current));
+	svipc_set_pid(&seg->lpid, task_tgid(current));
 	seg->nattch++;
 	svipc_unlock(&seg->obj);
 }
@@ -582,7 +608,7 @@ static int shm_attach_mmap(struct file *file, struct vm_area_struct *vma)
 		return -EINVAL;
 	}
 	seg->atime = ktime_get_real_seconds();
-	shm_set_pid(&seg->lpid, task_tgid(current));
+	svipc_set_pid(&seg->lpid, task_tgid(current));
 	seg->nattch++;
 	svipc_unlock(&seg->obj);
 
@@ -896,7 +922,7 @@ static int shmctl_ipc_info(struct svipc_shminfo *info)
 	info->shmmax = svipc_ulimit_get(&svipc_shmmax);
 	info->shmall = svipc_ulimit_get(&svipc_shmall);
 	info->shmmin = SHMMIN;
-	down_read(&shm_ids.rwsem);
+	svipc_ids_down_read(&shm_ids);
 	max_idx = svipc_max_idx(&shm_ids);
 	up_read(&shm_ids.rwsem);
 	return max_idx < 0 ? 0 : max_idx;
@@ -925,7 +951,7 @@ static int shmctl_shm_info(struct svipc_shm_info *info)
 	int id, max_idx;
 
 	memset(info, 0, sizeof(*info));
-	down_read(&shm_ids.rwsem);
+	svipc_ids_down_read(&shm_ids);
 	info->used_ids = shm_ids.in_use;
 	info->shm_tot = shm_tot;
 	/* Segments cannot be destroyed while the rwsem is held. */
@@ -985,7 +1011,7 @@ static int shmctl_down(int shmid, int cmd, const struct svipc_shmid_ds *ds)
 	struct svipc_shm *seg;
 	int err = 0;
 
-	down_write(&shm_ids.rwsem);
+	svipc_ids_down_write(&shm_ids);
 	rcu_read_lock();
 	obj = svipc_obtain_owner(&shm_ids, shmid);
 	if (IS_ERR(obj)) {
@@ -994,6 +1020,12 @@ static int shmctl_down(int shmid, int cmd, const struct svipc_shmid_ds *ds)
 	}
 	seg = to_shm(obj);
 	svipc_lock(obj);
+	/* The exit probe may have taken it since the lookup. */
+	if (!svipc_valid(obj)) {
+		svipc_unlock(obj);
+		err = -EIDRM;
+		goto out_unlock_rcu;
+	}
 	if (cmd == IPC_RMID) {
 		if (seg->nattch) {
 			/* Lives on until the last detach; no longer by key. */
@@ -1022,6 +1054,7 @@ static int shmctl_lock(int shmid, int cmd)
 	struct file *unlocked = NULL;
 	struct svipc_obj *obj;
 	struct svipc_shm *seg;
+	bool cap;
 	int err;
 
 	if (cmd == SHM_LOCK) {
@@ -1036,11 +1069,13 @@ static int shmctl_lock(int shmid, int cmd)
 		goto out_unlock_rcu;
 	}
 	seg = to_shm(obj);
+	/* Not under the raw lock: an LSM may log, and logging allocates. */
+	cap = ns_capable(&init_user_ns, CAP_IPC_LOCK);
 	svipc_lock(obj);
 	err = -EIDRM;
 	if (!svipc_valid(obj))
 		goto out_unlock;
-	if (!ns_capable(&init_user_ns, CAP_IPC_LOCK)) {
+	if (!cap) {
 		kuid_t euid = current_euid();
 
 		err = -EPERM;
@@ -1053,7 +1088,7 @@ static int shmctl_lock(int shmid, int cmd)
 	if (cmd == SHM_LOCK) {
 		/* Already locked, by anyone: nothing more to charge. */
 		if (!seg->mlock_user) {
-			err = shm_charge(seg, &spare);
+			err = shm_charge(seg, &spare, cap);
 			if (!err) {
 				shm_set_mlocked(seg->file, true);
 				obj->mode |= SVIPC_SHM_LOCKED;
@@ -1139,15 +1174,24 @@ struct svipc_ids *svipc_shm_ids(void)
 }
 
 /*
- * Caller holds shm_ids.rwsem and obj->lock.  The shmem inode's lock,
- * taken for rss and swap, nests inside obj->lock as a leaf.
+ * Caller holds shm_ids.rwsem (which keeps seg->file) and not obj->lock:
+ * the shmem inode's lock is a spinlock_t, never taken under a raw one.
  */
+void svipc_shm_proc_rss(struct svipc_obj *obj, struct svipc_shm_proc *p)
+{
+	lockdep_assert_held(&shm_ids.rwsem);
+	p->rss = 0;
+	p->swp = 0;
+	shm_add_rss_swap(to_shm(obj), &p->rss, &p->swp);
+}
+
+/* Caller holds shm_ids.rwsem and obj->lock. */
 void svipc_shm_proc_get(struct svipc_obj *obj, struct svipc_shm_proc *p)
 {
 	struct svipc_shm *seg = to_shm(obj);
 
 	lockdep_assert_held(&shm_ids.rwsem);
-	lockdep_assert_held(&obj->lock);
+	svipc_assert_locked(obj);
 	p->segsz = seg->segsz;
 	p->cpid = seg->cpid;
 	p->lpid = seg->lpid;
@@ -1155,38 +1199,27 @@ void svipc_shm_proc_get(struct svipc_obj *obj, struct svipc_shm_proc *p)
 	p->atime = seg->atime;
 	p->dtime = seg->dtime;
 	p->ctime = seg->ctime;
-	p->rss = 0;
-	p->swp = 0;
-	shm_add_rss_swap(seg, &p->rss, &p->swp);
 }
 
 /* ---- creators exiting, orphans, init and exit ------------------------ */
 
-/* Task work queued by the exit probe: sleepable, still before the reap. */
-static void shm_exit_work(struct callback_head *work)
-{
-	struct svipc_shm *seg = container_of(work, struct svipc_shm, exit_work);
-
-	down_write(&shm_ids.rwsem);
-	svipc_lock(&seg->obj);
-	if (svipc_valid(&seg->obj) && shm_may_destroy(seg))
-		shm_destroy(seg);
-	else
-		svipc_unlock(&seg->obj);
-	up_write(&shm_ids.rwsem);
-	svipc_putref(&seg->obj, shm_free_rcu);
-	module_put(THIS_MODULE);
-}
-
-/* sched_process_exit: runs in the exiting thread, preemption disabled. */
+/*
+ * sched_process_exit: runs in the exiting thread, preemption disabled,
+ * where native calls exit_shm().  Its segments become orphans; under
+ * shm_rmid_forced the unattached ones go now (see "Creators" above).
+ */
 static void shm_exit_probe(void *data, struct task_struct *task)
 {
+	struct svipc_shm *seg, *dead = NULL;
 	struct hlist_node *tmp;
-	struct svipc_shm *seg;
+	bool forced, reap = false;
 
 	if (!atomic_read(&shm_nr_creators))
 		return;
-	spin_lock(&shm_creator_lock);
+	forced = READ_ONCE(svipc_shm_rmid_forced);
+	/* Preemption is off already: tell lockdep, as undo.c explains. */
+	rcu_read_lock_sched();
+	raw_spin_lock(&shm_creator_lock);
 	hash_for_each_possible_safe(shm_creators, seg, tmp, creator_node,
 				    (unsigned long)task) {
 		if (seg->creator != task)
@@ -1194,19 +1227,33 @@ static void shm_exit_probe(void *data, struct task_struct *task)
 		hash_del(&seg->creator_node);
 		seg->creator = NULL;
 		atomic_dec(&shm_nr_creators);
-		if (!READ_ONCE(svipc_shm_rmid_forced))
+		if (!forced)
 			continue;
-		/* Destruction forgets the creator first: the table's ref is held. */
+		/*
+		 * Destruction forgets the creator first, under this lock: the
+		 * table's reference is still held.  Ours lets the segment be
+		 * locked after this lock is dropped (obj.lock nests outside).
+		 */
 		refcount_inc(&seg->obj.refcount);
-		__module_get(THIS_MODULE);
-		init_task_work(&seg->exit_work, shm_exit_work);
-		if (task_work_add(task, &seg->exit_work, TWA_NONE)) {
-			/* Past exit_task_work: cannot happen from this probe. */
-			svipc_putref(&seg->obj, shm_free_rcu);
-			module_put(THIS_MODULE);
-		}
+		seg->exit_next = dead;
+		dead = seg;
 	}
-	spin_unlock(&shm_creator_lock);
+	raw_spin_unlock(&shm_creator_lock);
+
+	while (dead) {
+		seg = dead;
+		dead = seg->exit_next;
+		svipc_lock(&seg->obj);
+		if (shm_may_destroy(seg) && svipc_mark_removed(&shm_ids, &seg->obj))
+			reap = true;
+		svipc_unlock(&seg->obj);
+		/* May be the last: the free is an RCU callback. */
+		svipc_putref(&seg->obj, shm_free_rcu);
+	}
+	/* The pool's lock is raw: queueing is safe here on PREEMPT_RT too. */
+	if (reap)
+		schedule_work(&shm_reap_work);
+	rcu_read_unlock_sched();
 }
 
 /* shm_rmid_forced was set: destroy unattached segments without creator. */
@@ -1218,7 +1265,7 @@ void svipc_shm_destroy_orphans(void)
 	/* Parameters given to insmod are set before svipc_shm_init(). */
 	if (!READ_ONCE(shm_ready))
 		return;
-	down_write(&shm_ids.rwsem);
+	svipc_ids_down_write(&shm_ids);
 	if (!shm_ready)
 		goto out;
 	idr_for_each_entry(&shm_ids.idr, obj, id) {
@@ -1227,7 +1274,7 @@ void svipc_shm_destroy_orphans(void)
 		if (!shm_is_orphan(seg))
 			continue;
 		svipc_lock(obj);
-		if (shm_may_destroy(seg))
+		if (svipc_valid(obj) && shm_may_destroy(seg))
 			shm_destroy(seg);
 		else
 			svipc_unlock(obj);
@@ -1253,20 +1300,25 @@ int svipc_shm_init(void)
 	return 0;
 }
 
+/* Unload's first step (main.c): no exit probe of ours runs after this. */
+void svipc_shm_stop_exit_probe(void)
+{
+	tracepoint_probe_unregister(shm_exit_tp, shm_exit_probe, NULL);
+	tracepoint_synchronize_unregister();
+}
+
 /*
  * Every mapping pins the module, so the segments left are unattached:
- * destroy them.  The exit probe goes first, so no task work can be
- * queued after this.
+ * destroy them.  The exit probe is gone (svipc_shm_stop_exit_probe), so
+ * nothing queues the reap work any more.
  */
 void svipc_shm_exit(void)
 {
 	struct svipc_obj *obj;
 	int id;
 
-	tracepoint_probe_unregister(shm_exit_tp, shm_exit_probe, NULL);
-	tracepoint_synchronize_unregister();
-
-	down_write(&shm_ids.rwsem);
+	flush_work(&shm_reap_work);
+	svipc_ids_down_write(&shm_ids);
 	WRITE_ONCE(shm_ready, false);
 	idr_for_each_entry(&shm_ids.idr, obj, id) {
 		svipc_lock(obj);

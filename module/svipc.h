@@ -15,12 +15,14 @@ long svipc_msgrcv_ioctl(struct svipc_msgrcv __user *uarg);
 long svipc_msgctl_ioctl(struct svipc_ctl __user *uarg);
 
 int svipc_sem_init(void);
+void svipc_sem_stop_exit_probe(void);
 void svipc_sem_exit(void);
 long svipc_semget_ioctl(struct svipc_get __user *uarg);
 long svipc_semop_ioctl(struct svipc_semop __user *uarg);
 long svipc_semctl_ioctl(struct svipc_ctl __user *uarg);
 
 int svipc_shm_init(void);
+void svipc_shm_stop_exit_probe(void);
 void svipc_shm_exit(void);
 long svipc_shmget_ioctl(struct svipc_get __user *uarg);
 long svipc_shmat_ioctl(struct svipc_shmat __user *uarg);
@@ -71,6 +73,7 @@ void svipc_msg_proc_get(struct svipc_obj *obj, struct svipc_msg_proc *p);
 struct svipc_ids *svipc_sem_ids(void);
 void svipc_sem_proc_get(struct svipc_sem_array *sma, struct svipc_sem_proc *p);
 struct svipc_ids *svipc_shm_ids(void);
+void svipc_shm_proc_rss(struct svipc_obj *obj, struct svipc_shm_proc *p);
 void svipc_shm_proc_get(struct svipc_obj *obj, struct svipc_shm_proc *p);
 
 int svipc_proc_init(void);

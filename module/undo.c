@@ -9,27 +9,52 @@
  * per set touched, whose semadj[] the set's operations update under the
  * set's locks.
  *
+ * Exit
+ * ----
  * Linux exports no process-exit notifier, so exit is seen through the
- * sched_process_exit tracepoint, which every exiting thread fires in its
- * own context before the process becomes a zombie: a parent's waitpid()
- * returns only after the undo was applied.  The process is gone when
+ * sched_process_exit tracepoint.  do_exit() fires it right before
+ * exit_sem() and exit_shm(), where native System V IPC does this work,
+ * and before exit_files(): the adjustments are applied before the dead
+ * process's descriptors are closed, so a peer that learns of the death
+ * through pipe EOF, a socket hang-up or a released fcntl lock already
+ * finds the semaphores given back, as natively.  The process is gone when
  * signal->live is 0; several exiting threads can see that, so the list
- * is claimed by whoever takes it out of the table.  The probe runs with
- * preemption disabled, so it only claims the list and queues task work
- * that applies it later in the same exit, where sleeping is allowed.
+ * is claimed by whoever takes it out of the table, and that thread
+ * applies it before its own exit_files().  Files shared by the threads
+ * are closed by the last put of the files_struct, which comes after.
  *
- * Locking: undo_table_lock is a leaf lock, taken alone, by writers of
- * the table only (a list added, or claimed at exit).  Each SEM_UNDO call
- * finds its list under RCU without it, so that processes using SEM_UNDO
- * share no lock (as natively, where the list hangs off the task); a list
- * is freed after a grace period.  For a list, ulp->lock nests inside a
- * set's lock (see sem.c).  An svipc_undo is
- * freed after an RCU grace period; a set's removal detaches its entries
- * (semid = -1) under both the set's global lock and ulp->lock.
+ * The probe runs with preemption disabled (and, for RCU, inside a read
+ * section), so applying the list must not sleep; why that holds:
+ *  - every lock taken is a raw_spinlock_t (undo_table_lock, ulp->lock,
+ *    a set's global and per-semaphore locks): on PREEMPT_RT a
+ *    spinlock_t would sleep;
+ *  - nothing is allocated, and nothing is freed in place: entries and
+ *    the list go through call_rcu(), replaced sempids through
+ *    svipc_put_pid_atomic(), woken tasks through put_task_struct(),
+ *    which PREEMPT_RT defers itself when called with preemption off;
+ *  - sets are found under RCU (svipc_sem_obtain_check) and locked with
+ *    spinning locks only.
+ * The cost is that a process with undo entries on many large sets keeps
+ * its CPU for the whole walk, as native exit_sem() keeps the sets' locks.
  *
- * Each list pins the module, so the probe cannot outlive the code it
- * needs; unload unregisters the probe and waits for running probes
- * before anything is freed.
+ * Locking
+ * -------
+ * undo_table_lock is a leaf lock, taken alone, by writers of the table
+ * only (a list added, or claimed at exit).  Each SEM_UNDO call finds its
+ * list under RCU without it, so that processes using SEM_UNDO share no
+ * lock (as natively, where the list hangs off the task); a list is freed
+ * after a grace period.  For a list, ulp->lock nests inside a set's lock
+ * (see sem.c).  An svipc_undo is freed after an RCU grace period; a
+ * set's removal detaches its entries (semid = -1) under both the set's
+ * global lock and ulp->lock.
+ *
+ * Unload
+ * ------
+ * Each list pins the module from its creation (in an ioctl, where the
+ * caller's open file holds the module) until the probe has applied it;
+ * the probe drops that reference and may go on running.  That is safe
+ * because svipc_exit() unregisters the probe, and waits for running
+ * probes, before it tears anything down (see main.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -37,13 +62,12 @@
 #include <linux/module.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
-#include <linux/task_work.h>
 #include <linux/tracepoint.h>
 
 #include "sem.h"
 #include "svipc.h"
 
-static DEFINE_SPINLOCK(undo_table_lock);
+static DEFINE_RAW_SPINLOCK(undo_table_lock);
 static DEFINE_HASHTABLE(undo_table, 8);	/* under undo_table_lock */
 static atomic_t undo_lists = ATOMIC_INIT(0);
 static struct tracepoint *exit_tp;
@@ -84,10 +108,10 @@ static struct svipc_undo_list *ulp_get(void)
 	if (!new)
 		return ERR_PTR(-ENOMEM);
 	new->owner = owner;
-	spin_lock_init(&new->lock);
+	raw_spin_lock_init(&new->lock);
 	INIT_LIST_HEAD(&new->list);
 
-	spin_lock(&undo_table_lock);
+	raw_spin_lock(&undo_table_lock);
 	/* Another thread of this process may have raced us. */
 	ulp = ulp_lookup(owner);
 	if (!ulp) {
@@ -97,7 +121,7 @@ static struct svipc_undo_list *ulp_get(void)
 		ulp = new;
 		new = NULL;
 	}
-	spin_unlock(&undo_table_lock);
+	raw_spin_unlock(&undo_table_lock);
 	kfree(new);
 	return ulp;
 }
@@ -129,9 +153,9 @@ struct svipc_undo *svipc_find_alloc_undo(int semid)
 	ulp = ulp_get();
 	if (IS_ERR(ulp))
 		return ERR_CAST(ulp);
-	spin_lock(&ulp->lock);
+	raw_spin_lock(&ulp->lock);
 	un = undo_lookup(ulp, semid);
-	spin_unlock(&ulp->lock);
+	raw_spin_unlock(&ulp->lock);
 	if (un)
 		return un;
 
@@ -155,7 +179,7 @@ struct svipc_undo *svipc_find_alloc_undo(int semid)
 		un = ERR_PTR(-EIDRM);
 		goto out_unlock;
 	}
-	spin_lock(&ulp->lock);
+	raw_spin_lock(&ulp->lock);
 	un = undo_lookup(ulp, semid);
 	if (!un) {
 		new->ulp = ulp;
@@ -165,7 +189,7 @@ struct svipc_undo *svipc_find_alloc_undo(int semid)
 		un = new;
 		new = NULL;
 	}
-	spin_unlock(&ulp->lock);
+	raw_spin_unlock(&ulp->lock);
 out_unlock:
 	svipc_sem_unlock_all(sma);
 	svipc_sem_putref(sma);
@@ -184,103 +208,100 @@ static void undo_free_rcu(struct rcu_head *head)
  */
 void svipc_undo_forget(struct svipc_undo *un)
 {
-	spin_lock(&un->ulp->lock);
+	raw_spin_lock(&un->ulp->lock);
 	un->semid = -1;
 	list_del_rcu(&un->list_proc);
-	spin_unlock(&un->ulp->lock);
+	raw_spin_unlock(&un->ulp->lock);
 	call_rcu(&un->rcu, undo_free_rcu);
 }
 
 /*
- * Apply and free every entry of @ulp; the process is gone.  Runs from
- * task work late in the exiting thread's do_exit(): it may sleep, and the
- * parent still cannot reap the process before it is done.
+ * Apply and free every entry of @ulp; the process is gone.  Runs in the
+ * exit probe, without sleeping: see "Exit" above.
  */
-static void undo_apply_all(struct callback_head *work)
+static void undo_apply_all(struct svipc_undo_list *ulp)
 {
-	struct svipc_undo_list *ulp = container_of(work, struct svipc_undo_list, work);
-
+	rcu_read_lock();
 	for (;;) {
 		struct svipc_wake_q wq = { };
 		struct svipc_sem_array *sma;
 		struct svipc_undo *un;
 		int semid;
 
-		rcu_read_lock();
 		un = list_first_or_null_rcu(&ulp->list, struct svipc_undo, list_proc);
 		if (!un) {
 			/* Let a removal that is detaching an entry finish. */
-			spin_lock(&ulp->lock);
-			spin_unlock(&ulp->lock);
-			rcu_read_unlock();
+			raw_spin_lock(&ulp->lock);
+			raw_spin_unlock(&ulp->lock);
 			break;
 		}
-		spin_lock(&ulp->lock);
+		raw_spin_lock(&ulp->lock);
 		semid = un->semid;
-		spin_unlock(&ulp->lock);
-		if (semid == -1) {
-			/* Being detached by a removal right now: look again. */
-			rcu_read_unlock();
+		raw_spin_unlock(&ulp->lock);
+		/*
+		 * -1: a removal detached it in the section just left, so the
+		 * next look finds the next entry.  A set not found is being
+		 * removed, and the removal detaches the entry before it takes
+		 * the set out of the table.
+		 */
+		if (semid == -1)
 			continue;
-		}
 		sma = svipc_sem_obtain_check(semid);
-		if (IS_ERR(sma)) {
-			/* Removed: the removal detaches the entry. */
-			rcu_read_unlock();
+		if (IS_ERR(sma))
 			continue;
-		}
 		svipc_sem_lock_all(sma);
 		if (!svipc_valid(&sma->obj)) {
 			svipc_sem_unlock_all(sma);
-			rcu_read_unlock();
 			continue;
 		}
-		spin_lock(&ulp->lock);
+		raw_spin_lock(&ulp->lock);
 		un = undo_lookup(ulp, semid);
 		if (un)
 			list_del_rcu(&un->list_proc);
-		spin_unlock(&ulp->lock);
+		raw_spin_unlock(&ulp->lock);
 		if (un) {
 			list_del(&un->list_id);
 			svipc_sem_apply_undo(sma, un, &wq);
 		}
 		svipc_sem_unlock_all(sma);
-		rcu_read_unlock();
 		svipc_wake_up_q(&wq);
 		if (un)
 			call_rcu(&un->rcu, undo_free_rcu);
-		cond_resched();
 	}
+	rcu_read_unlock();
 	/* Another process's lookup may be walking past it. */
 	kfree_rcu(ulp, rcu);
 	atomic_dec(&undo_lists);
+	/* The probe goes on after this: see "Unload" above. */
 	module_put(THIS_MODULE);
 }
 
-/* sched_process_exit: runs in the exiting thread, preemption disabled. */
+/*
+ * sched_process_exit: runs in the exiting thread, preemption disabled,
+ * after exit_mm() and before exit_files().
+ */
 static void svipc_exit_probe(void *data, struct task_struct *task)
 {
 	struct svipc_undo_list *ulp;
 
 	if (!atomic_read(&undo_lists) || atomic_read(&task->signal->live))
 		return;
+	/*
+	 * The tracepoint has disabled preemption already.  Saying so to
+	 * lockdep (rcu_sched's map has a spinning wait context) lets a
+	 * kernel with PROVE_RAW_LOCK_NESTING report any sleeping lock taken
+	 * below: on PREEMPT_RT that lock would sleep here.
+	 */
+	rcu_read_lock_sched();
 	/* Claim the list exactly once: several threads may get here. */
-	spin_lock(&undo_table_lock);
+	raw_spin_lock(&undo_table_lock);
 	ulp = ulp_lookup(task->signal);
 	if (ulp)
 		hash_del_rcu(&ulp->node);
-	spin_unlock(&undo_table_lock);
-	if (!ulp)
-		return;
-	/*
-	 * The probe runs with preemption disabled, and undoing may touch many
-	 * large sets: leave the work to task work, which runs later in this
-	 * same exit (exit_task_work), sleepable, before the exit is reported
-	 * to the parent.
-	 */
-	init_task_work(&ulp->work, undo_apply_all);
-	if (task_work_add(task, &ulp->work, TWA_NONE))
-		undo_apply_all(&ulp->work);	/* cannot happen before exit_task_work */
+	raw_spin_unlock(&undo_table_lock);
+	if (ulp)
+		undo_apply_all(ulp);
+	rcu_read_unlock_sched();
 }
 
 int svipc_undo_init(void)
@@ -293,10 +314,11 @@ int svipc_undo_init(void)
 	return tracepoint_probe_register(exit_tp, svipc_exit_probe, NULL);
 }
 
+/* The first step of unload: see main.c.  Returns once no probe runs. */
 void svipc_undo_exit(void)
 {
-	/* Lists pin the module: none can exist here. */
-	WARN_ON(atomic_read(&undo_lists));
 	tracepoint_probe_unregister(exit_tp, svipc_exit_probe, NULL);
 	tracepoint_synchronize_unregister();
+	/* Lists pin the module: none can exist once the probe is gone. */
+	WARN_ON(atomic_read(&undo_lists));
 }
