@@ -958,7 +958,7 @@ static int churn(volatile int *shared)
 	return 0;
 }
 
-TEST_F(proc, reads_racing_creation_and_removal)
+TEST_F_TIMEOUT(proc, reads_racing_creation_and_removal, 300)
 {
 	static const size_t chunks[] = { 61, 700, 4096, 65536 };
 	int seen[MAXIDS], passes = 0, i, k, r;
@@ -999,14 +999,19 @@ TEST_F(proc, reads_racing_creation_and_removal)
 		}
 		passes++;
 		clock_gettime(CLOCK_MONOTONIC, &t);
-	} while (t.tv_sec - t0.tv_sec < 4);
+		/*
+		 * A number of passes and churn rounds, not a time: under a
+		 * loaded TCG host a few seconds may hold only a few of each.
+		 * The bound only stops a churner that never gets to run.
+		 */
+	} while ((passes < 20 || self->shared[2] < 20) && t.tv_sec - t0.tv_sec < 240);
 
 	self->shared[0] = 1;
 	ASSERT_EQ(0, wait_status(child));
 	reaped(self, child);
 	TH_LOG("%d passes, %d churn rounds", passes, self->shared[2]);
-	EXPECT_LT(10, passes);
-	EXPECT_LT(10, self->shared[2]);
+	EXPECT_LE(20, passes);
+	EXPECT_LE(20, self->shared[2]);
 }
 
 /* ---- against native System V IPC, where the kernel has it ------------ */
