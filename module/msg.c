@@ -286,6 +286,27 @@ static int msg_store(const struct svipc_msg *msg, void __user *msgp, u32 width,
 	return 0;
 }
 
+/*
+ * MSG_COPY reads the caller's buffer before it looks at the queue, as
+ * native's prepare_copy() does (it loads a dummy message from it): the
+ * first @copy->size bytes at @src must be readable, or EFAULT.
+ */
+static int msg_prepare_copy(struct svipc_msg *copy, const char __user *src)
+{
+	size_t n = copy->size, len = min_t(size_t, n, MSG_HEAD_LEN);
+	struct svipc_msg_seg *seg;
+
+	if (copy_from_user(copy->text, src, len))
+		return -EFAULT;
+	for (seg = copy->next, n -= len; n; seg = seg->next, n -= len) {
+		src += len;
+		len = min_t(size_t, n, MSG_SEG_LEN);
+		if (copy_from_user(seg->text, src, len))
+			return -EFAULT;
+	}
+	return 0;
+}
+
 /* MSG_COPY: @dst was made by msg_alloc() for at least @src->size bytes. */
 static void msg_copy(struct svipc_msg *dst, const struct svipc_msg *src)
 {
@@ -620,6 +641,10 @@ static long svipc_do_msgrcv(int msqid, void __user *msgp, u32 width,
 		copy = msg_alloc(n);
 		if (!copy)
 			return -ENOMEM;
+		if (msg_prepare_copy(copy, msgp)) {
+			msg_free(copy);
+			return -EFAULT;
+		}
 	}
 	mode = msg_convert_mode(&type, msgflg);
 
@@ -818,7 +843,7 @@ static int msgctl_down(int msqid, int cmd, const struct svipc_msqid_ds *ds)
 	struct svipc_obj *obj;
 	struct svipc_msq *q;
 	struct svipc_wake_q wq = { };
-	int err;
+	int qbytes, err;
 
 	down_write(&msg_ids.rwsem);
 	rcu_read_lock();
@@ -836,8 +861,13 @@ static int msgctl_down(int msqid, int cmd, const struct svipc_msqid_ds *ds)
 		goto out_unlock_rcu;
 	}
 
-	/* IPC_SET */
-	if (ds->qbytes > svipc_limit_get(&svipc_msgmnb) &&
+	/*
+	 * IPC_SET.  Native's msgctl_down() takes msg_qbytes as an int: the
+	 * value is cut to its low 32 bits, compared with the unsigned msgmnb
+	 * as unsigned, and stored sign-extended.
+	 */
+	qbytes = (int)lower_32_bits(ds->qbytes);
+	if ((u32)qbytes > (u32)svipc_limit_get(&svipc_msgmnb) &&
 	    !capable(CAP_SYS_RESOURCE)) {
 		err = -EPERM;
 		goto out_unlock_rcu;
@@ -847,7 +877,7 @@ static int msgctl_down(int msqid, int cmd, const struct svipc_msqid_ds *ds)
 				ds->perm.mode);
 	if (err)
 		goto out_unlock;
-	q->qbytes = ds->qbytes;
+	q->qbytes = (long)qbytes;
 	q->ctime = ktime_get_real_seconds();
 	/* Permissions and room changed: everyone waiting rechecks. */
 	msg_wake_receivers(q, &wq, -EAGAIN);

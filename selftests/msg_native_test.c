@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Message queue behaviours where svipc once differed from native Linux,
+ * each run twice: with the kernel's own System V calls (where the kernel
+ * has them) and with svipc's, and the two outcomes compared.  On a kernel
+ * without native System V IPC only svipc runs, against native's outcome
+ * written out.
+ */
+#include <limits.h>
+#include <sys/mman.h>
+
+#include "common.h"
+#include "perm.h"
+
+struct msg_api {
+	const char *name;
+	int (*get)(key_t key, int flg);
+	int (*snd)(int id, const void *msgp, size_t sz, int flg);
+	ssize_t (*rcv)(int id, void *msgp, size_t sz, long type, int flg);
+	int (*ctl)(int id, int cmd, struct msqid_ds *ds);
+};
+
+static const struct msg_api native_api = {
+	"native", msgget, msgsnd, msgrcv, msgctl,
+};
+
+static const struct msg_api svipc_api = {
+	"svipc", svipc_msgget, svipc_msgsnd, svipc_msgrcv, svipc_msgctl,
+};
+
+static bool have_native(void)
+{
+	int id = msgget(IPC_PRIVATE, 0600);
+
+	if (id < 0)
+		return errno != ENOSYS;
+	msgctl(id, IPC_RMID, NULL);
+	return true;
+}
+
+/* A call's result: its return value, and errno when it failed. */
+struct res {
+	long ret;
+	int err;
+};
+
+#define RES(expr) ({ long __r = (expr); (struct res){ __r, __r < 0 ? errno : 0 }; })
+
+static void expect_same(struct __test_metadata *_metadata, const char *what,
+			struct res native, struct res svipc)
+{
+	EXPECT_EQ(native.ret, svipc.ret)
+		TH_LOG("%s: native returned %ld, svipc %ld", what, native.ret, svipc.ret);
+	EXPECT_EQ(native.err, svipc.err)
+		TH_LOG("%s: native errno %s, svipc %s", what, strerror(native.err),
+		       strerror(svipc.err));
+}
+
+/*
+ * A buffer of which only the last @readable bytes before an unmapped
+ * page can be read.  Returns the start of those bytes.
+ */
+static char *short_buffer(size_t readable)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	char *p = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	munmap(p + pg, pg);
+	memset(p, 0, pg);
+	return p + pg - readable;
+}
+
+/* MSG_COPY's checks on one API: the three calls of the scenario. */
+static void msg_copy_order(const struct msg_api *api, struct res r[3])
+{
+	struct { long mtype; char text[8]; } m = { 1, "hello" };
+	char *buf = short_buffer(64);
+	int id = api->get(IPC_PRIVATE, 0600);
+
+	/* NULL buffer, empty queue. */
+	r[0] = RES(api->rcv(id, NULL, 16, 0, MSG_COPY | IPC_NOWAIT));
+	/* NULL buffer, an id that names no queue. */
+	r[1] = RES(api->rcv(id + 1, NULL, 16, 0, MSG_COPY | IPC_NOWAIT));
+	/* A 6-byte message, 64 readable bytes, msgsz 4000. */
+	api->snd(id, &m, 6, 0);
+	r[2] = RES(api->rcv(id, buf, 4000, 0, MSG_COPY | IPC_NOWAIT));
+	api->ctl(id, IPC_RMID, NULL);
+	munmap(buf + 64 - sysconf(_SC_PAGESIZE), sysconf(_SC_PAGESIZE));
+}
+
+TEST(msg_copy_reads_the_callers_buffer_before_the_queue)
+{
+	struct res n[3] = {
+		/* Native's outcome where the kernel has no System V IPC. */
+		{ -1, EFAULT }, { -1, EFAULT }, { -1, EFAULT },
+	}, s[3];
+	static const char *const what[3] = {
+		"NULL buffer, empty queue", "NULL buffer, bad id",
+		"6-byte message, 64 readable bytes, msgsz 4000",
+	};
+	int i;
+
+	if (have_native())
+		msg_copy_order(&native_api, n);
+	msg_copy_order(&svipc_api, s);
+	for (i = 0; i < 3; i++)
+		expect_same(_metadata, what[i], n[i], s[i]);
+}
+
+/* IPC_SET of @qbytes by the queue's owner @who; then IPC_STAT. */
+struct qbytes_out {
+	struct res set;
+	unsigned long qbytes;
+};
+
+static void ipc_set_qbytes(const struct msg_api *api, const struct who *who,
+			   unsigned long qbytes, struct qbytes_out *out)
+{
+	struct qbytes_out *shared;
+	pid_t child;
+
+	shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (shared == MAP_FAILED) {
+		out->set = (struct res){ -2, errno };
+		return;
+	}
+	child = fork();
+	if (child == 0) {
+		struct msqid_ds ds;
+		int id;
+
+		if (become_who(who))
+			_exit(X_BECOME);
+		id = api->get(IPC_PRIVATE, 0600);
+		if (id < 0 || api->ctl(id, IPC_STAT, &ds))
+			_exit(1);
+		ds.msg_qbytes = qbytes;
+		shared->set = RES(api->ctl(id, IPC_SET, &ds));
+		if (api->ctl(id, IPC_STAT, &ds))
+			_exit(2);
+		shared->qbytes = ds.msg_qbytes;
+		_exit(api->ctl(id, IPC_RMID, NULL) ? 3 : 0);
+	}
+	if (wait_status(child))
+		shared->set = (struct res){ -3, 0 };
+	*out = *shared;
+	munmap(shared, sizeof(*shared));
+}
+
+TEST(msgctl_ipc_set_takes_qbytes_as_an_int)
+{
+	static const struct {
+		const struct who *who;
+		unsigned long asked;
+		struct qbytes_out native;	/* where there is no native */
+	} rows[] = {
+		/* Cut to 100: allowed, and 100 is stored. */
+		{ &owner, 0x100000064UL, { { 0, 0 }, 100 } },
+		/* Cut to -1, which is above msgmnb as unsigned. */
+		{ &owner, 0xffffffffUL, { { -1, EPERM }, 16384 } },
+		{ &owner, 0x10000UL, { { -1, EPERM }, 16384 } },
+		/* With CAP_SYS_RESOURCE, -1 is stored sign-extended. */
+		{ &root, 0xffffffffUL, { { 0, 0 }, ULONG_MAX } },
+		{ &root, 0x1ffffffffUL, { { 0, 0 }, ULONG_MAX } },
+	};
+	bool native = have_native();
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		struct qbytes_out n = rows[i].native, s;
+
+		if (native)
+			ipc_set_qbytes(&native_api, rows[i].who, rows[i].asked, &n);
+		ipc_set_qbytes(&svipc_api, rows[i].who, rows[i].asked, &s);
+		expect_same(_metadata, "IPC_SET", n.set, s.set);
+		EXPECT_EQ(n.qbytes, s.qbytes)
+			TH_LOG("qbytes %#lx by uid %u: native stores %#lx, svipc %#lx",
+			       rows[i].asked, rows[i].who->uid, n.qbytes, s.qbytes);
+	}
+}
+
+SVIPC_TEST_MAIN
