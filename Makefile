@@ -5,8 +5,9 @@
 # make check      setup + build + the selftest suite in QEMU on every kernel
 # make check-debug  the suite on the debug kernel only (KASAN, lockdep, ...)
 # make demo       boot a VM, load the module, run tools/svipc-demo
-# make bench      tools/svipc-bench in a VM on each Debian kernel (never the
-#                 debug kernel): bench/results.md and the README's table
+# make bench      tools/svipc-bench in a VM on each stock Debian kernel (6.1
+#                 and 6.12; never PREEMPT_RT, never the debug kernel):
+#                 bench/results.md and the README's table
 # make install    module (modules_install + depmod) for every kernel in
 #                 KVERS, libraries, headers, svipc.pc, tools, udev rule;
 #                 PREFIX (/usr/local) and DESTDIR honoured; make uninstall
@@ -161,9 +162,15 @@ demo: setup
 	@$(MAKE) --no-print-directory all
 	@scripts/vm-run $(firstword $(KVERS)) /bin/svipc-demo
 
+# The benchmark compares svipc with native on the stock kernels only:
+# PREEMPT_RT ones are left out here (and refused by scripts/bench), the
+# debug kernel is never in KVERS.
+BENCH_KVERS = $(strip $(foreach k,$(KVERS),$(if $(shell grep -qsx 'CONFIG_PREEMPT_RT=y' \
+	$$(scripts/kernel-paths $(k) config) && echo rt),,$(k))))
+
 bench: setup
 	@$(MAKE) --no-print-directory all
-	@scripts/bench $(KVERS)
+	@scripts/bench $(BENCH_KVERS)
 
 checkpatch: $(B)/checkpatch/checkpatch.pl
 	@$(B)/checkpatch/checkpatch.pl --strict --no-tree --terse --show-types \
