@@ -22,6 +22,32 @@
 top := $(abspath .)
 B := build
 
+# ---- a bare machine's first run ------------------------------------------
+# KVERS below and the prerequisite lists are expanded while make reads this
+# file, and make caches every folder it has listed: on a machine where
+# scripts/setup has yet to install the kernels, they would see none, for
+# the whole run.  So a goal that needs setup's packages runs setup first,
+# then the same goals again in a fresh sub-make, which finds the kernels
+# just installed.  SVIPC_SETUP_DONE marks that sub-make and every make it
+# starts (it travels in MAKEFLAGS), so setup runs once per command.  Goals
+# that need no package (and a KDIR= module build) skip the detour.
+SETUP_FREE := setup clean lib tools uninstall dkms-remove $(if $(KDIR),modules)
+GOALS := $(or $(MAKECMDGOALS),all)
+ifeq ($(SVIPC_SETUP_DONE),)
+ifneq ($(filter-out $(SETUP_FREE),$(GOALS)),)
+NEED_SETUP := 1
+endif
+endif
+
+ifdef NEED_SETUP
+.PHONY: $(GOALS) setup-then-make
+$(GOALS): setup-then-make
+	@:
+setup-then-make:
+	@scripts/setup
+	@$(MAKE) --no-print-directory SVIPC_SETUP_DONE=1 $(MAKECMDGOALS)
+else
+
 # Target kernels: those with both an image and a build tree.
 KVERS ?= $(sort $(foreach k,$(notdir $(wildcard /lib/modules/*)),\
 	   $(if $(and $(wildcard /lib/modules/$(k)/build/Makefile),\
@@ -146,20 +172,21 @@ else
 WITH_DEBUG := 1
 endif
 
-check: setup
+check:
 	@$(MAKE) --no-print-directory all
 	@dk=$(if $(WITH_DEBUG),$$(scripts/build-debug-kernel),) && \
 	 { [ -z "$$dk" ] || $(MAKE) --no-print-directory modules KVERS="$$dk"; } && \
 	 T="$(T)" TC="$(TC)" scripts/check $(KVERS) $$dk
 
-check-debug: setup
+check-debug:
 	@$(MAKE) --no-print-directory all
 	@dk=$$(scripts/build-debug-kernel) && \
 	 $(MAKE) --no-print-directory modules KVERS="$$dk" && \
 	 SVIPC_FUZZ_CALLS=$${SVIPC_FUZZ_CALLS:-1000000} T="$(T)" TC="$(TC)" scripts/check $$dk
 
-demo: setup
+demo:
 	@$(MAKE) --no-print-directory all
+	@[ -n "$(KVERS)" ] || { echo "demo: no kernel with both /boot/vmlinuz-* and /lib/modules/*/build" >&2; exit 2; }
 	@scripts/vm-run $(firstword $(KVERS)) /bin/svipc-demo
 
 # The benchmark compares svipc with native on the stock kernels only:
@@ -168,7 +195,7 @@ demo: setup
 BENCH_KVERS = $(strip $(foreach k,$(KVERS),$(if $(shell grep -qsx 'CONFIG_PREEMPT_RT=y' \
 	$$(scripts/kernel-paths $(k) config) && echo rt),,$(k))))
 
-bench: setup
+bench:
 	@$(MAKE) --no-print-directory all
 	@scripts/bench $(BENCH_KVERS)
 
@@ -264,3 +291,5 @@ dkms-remove:
 
 clean:
 	rm -rf $(B)/mod $(B)/lib $(B)/lib32 $(B)/selftests $(B)/tools $(B)/dyn $(B)/vm
+
+endif # NEED_SETUP
