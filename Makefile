@@ -28,27 +28,18 @@ B := build
 # KVERS below and the prerequisite lists are expanded while make reads this
 # file, and make caches every folder it has listed: on a machine where
 # scripts/setup has yet to install the kernels, they would see none, for
-# the whole run.  So a goal that needs setup's packages runs setup first,
-# then the same goals again in a fresh sub-make, which finds the kernels
-# just installed.  SVIPC_SETUP_DONE marks that sub-make and every make it
-# starts (it travels in MAKEFLAGS), so setup runs once per command.  Goals
-# that need no package (and a KDIR= module build) skip the detour.
+# the whole run.  So the top-level make includes $(B)/setup.mk, whose rule
+# runs scripts/setup and rewrites the file only when the installed kernels
+# changed; a makefile that was remade makes GNU make start over from a
+# fresh exec, which sees the new kernels (and only then).  Sub-makes
+# (MAKELEVEL > 0) come after it.  Goals that need no package (and a KDIR=
+# module build) skip it.
 SETUP_FREE := setup clean lib tools uninstall dkms-remove $(if $(KDIR),modules)
-GOALS := $(or $(MAKECMDGOALS),all)
-ifeq ($(SVIPC_SETUP_DONE),)
-ifneq ($(filter-out $(SETUP_FREE),$(GOALS)),)
-NEED_SETUP := 1
+ifeq ($(MAKELEVEL),0)
+ifneq ($(filter-out $(SETUP_FREE),$(or $(MAKECMDGOALS),all)),)
+include $(B)/setup.mk
 endif
 endif
-
-ifdef NEED_SETUP
-.PHONY: $(GOALS) setup-then-make
-$(GOALS): setup-then-make
-	@:
-setup-then-make:
-	@scripts/setup
-	@$(MAKE) --no-print-directory SVIPC_SETUP_DONE=1 $(MAKECMDGOALS)
-else
 
 # Target kernels: those with both an image and a build tree.
 KVERS ?= $(sort $(foreach k,$(notdir $(wildcard /lib/modules/*)),\
@@ -78,13 +69,21 @@ DYNS := $(patsubst selftests/%_prog.c,$(B)/dyn/%-prog,$(DYN_SRCS))
 TOOL_SRCS := $(wildcard tools/*.c)
 TOOLS := $(patsubst tools/%.c,$(B)/tools/%,$(TOOL_SRCS))
 
-.PHONY: all modules lib tests tools setup check check-debug demo checkpatch sparse clean \
+.PHONY: FORCE all modules lib tests tools setup check check-debug demo checkpatch sparse clean \
 	install uninstall dkms dkms-remove bench
 
 all: modules lib tools tests
 
 setup:
 	@scripts/setup
+
+# See "a bare machine's first run" above.
+$(B)/setup.mk: FORCE
+	@scripts/setup
+	@k="# kernels: $$(ls -d /boot/vmlinuz-* /lib/modules/*/build 2>/dev/null | tr '\n' ' ')"; \
+	 [ "$$k" = "$$(cat $@ 2>/dev/null)" ] || { mkdir -p $(B); echo "$$k" > $@; }
+
+FORCE:
 
 ifdef KDIR
 modules: $(MOD_SRCS)
@@ -299,5 +298,3 @@ dkms-remove:
 
 clean:
 	rm -rf $(B)/mod $(B)/lib $(B)/lib32 $(B)/selftests $(B)/tools $(B)/dyn $(B)/vm
-
-endif # NEED_SETUP
