@@ -3,10 +3,13 @@
 # make            module for every installed target kernel, libsvipc, tools
 #                 and static selftests
 # make check      setup + build + the selftest suite in QEMU on every kernel
+#                 (6.1, 6.12, 6.1 PREEMPT_RT, the debug kernel); fails when
+#                 any of them did not run to the end
 # make check-debug  the suite on the debug kernel only (KASAN, lockdep, ...)
 # make demo       boot a VM, load the module, run tools/svipc-demo
-# make bench      tools/svipc-bench in a VM on each Debian kernel (never the
-#                 debug kernel): bench/results.md and the README's table
+# make bench      tools/svipc-bench in a VM on each stock Debian kernel (6.1
+#                 and 6.12; never PREEMPT_RT, never the debug kernel):
+#                 bench/results.md and the README's table
 # make install    module (modules_install + depmod) for every kernel in
 #                 KVERS, libraries, headers, svipc.pc, tools, udev rule;
 #                 PREFIX (/usr/local) and DESTDIR honoured; make uninstall
@@ -20,6 +23,23 @@
 
 top := $(abspath .)
 B := build
+
+# ---- a bare machine's first run ------------------------------------------
+# KVERS below and the prerequisite lists are expanded while make reads this
+# file, and make caches every folder it has listed: on a machine where
+# scripts/setup has yet to install the kernels, they would see none, for
+# the whole run.  So the top-level make includes $(B)/setup.mk, whose rule
+# runs scripts/setup and rewrites the file only when the installed kernels
+# changed; a makefile that was remade makes GNU make start over from a
+# fresh exec, which sees the new kernels (and only then).  Sub-makes
+# (MAKELEVEL > 0) come after it.  Goals that need no package (and a KDIR=
+# module build) skip it.
+SETUP_FREE := setup clean lib tools uninstall dkms-remove $(if $(KDIR),modules)
+ifeq ($(MAKELEVEL),0)
+ifneq ($(filter-out $(SETUP_FREE),$(or $(MAKECMDGOALS),all)),)
+include $(B)/setup.mk
+endif
+endif
 
 # Target kernels: those with both an image and a build tree.
 KVERS ?= $(sort $(foreach k,$(notdir $(wildcard /lib/modules/*)),\
@@ -49,13 +69,21 @@ DYNS := $(patsubst selftests/%_prog.c,$(B)/dyn/%-prog,$(DYN_SRCS))
 TOOL_SRCS := $(wildcard tools/*.c)
 TOOLS := $(patsubst tools/%.c,$(B)/tools/%,$(TOOL_SRCS))
 
-.PHONY: all modules lib tests tools setup check check-debug demo checkpatch sparse clean \
+.PHONY: FORCE all modules lib tests tools setup check check-debug demo checkpatch sparse clean \
 	install uninstall dkms dkms-remove bench
 
 all: modules lib tools tests
 
 setup:
 	@scripts/setup
+
+# See "a bare machine's first run" above.
+$(B)/setup.mk: FORCE
+	@scripts/setup
+	@k="# kernels: $$(ls -d /boot/vmlinuz-* /lib/modules/*/build 2>/dev/null | tr '\n' ' ')"; \
+	 [ "$$k" = "$$(cat $@ 2>/dev/null)" ] || { mkdir -p $(B); echo "$$k" > $@; }
+
+FORCE:
 
 ifdef KDIR
 modules: $(MOD_SRCS)
@@ -137,33 +165,46 @@ $(B)/tools/%: tools/%.c $(wildcard tools/*.h) $(LIB_HDRS) $(B)/lib/libsvipc.a
 	$(CC) $(CFLAGS_USER) -static -pthread -o $@ $< $(B)/lib/libsvipc.a
 
 # make check runs the Debian kernels and the debug kernel (built once and
-# cached by scripts/build-debug-kernel); KVERS=... on the command line
-# restricts it to those kernels.
+# cached by scripts/build-debug-kernel), and expects a run to the end on
+# each kernel scripts/setup installs and on the debug kernel
+# (scripts/check --expect-all): if the debug kernel fails to build, the
+# others still run and the summary counts it as missing.  KVERS=... on the
+# command line restricts it to those kernels, and expects only them.
 ifeq ($(origin KVERS),command line)
 WITH_DEBUG :=
 else
 WITH_DEBUG := 1
 endif
 
-check: setup
+check:
 	@$(MAKE) --no-print-directory all
-	@dk=$(if $(WITH_DEBUG),$$(scripts/build-debug-kernel),) && \
-	 { [ -z "$$dk" ] || $(MAKE) --no-print-directory modules KVERS="$$dk"; } && \
-	 T="$(T)" TC="$(TC)" scripts/check $(KVERS) $$dk
+	@dk=; \
+	 if [ -n "$(WITH_DEBUG)" ]; then \
+		dk=$$(scripts/build-debug-kernel) || { echo "check: scripts/build-debug-kernel failed" >&2; dk=; }; \
+	 fi; \
+	 if [ -n "$$dk" ]; then $(MAKE) --no-print-directory modules KVERS="$$dk" || exit 1; fi; \
+	 T="$(T)" TC="$(TC)" scripts/check $(if $(WITH_DEBUG),--expect-all) $(KVERS) $$dk
 
-check-debug: setup
+check-debug:
 	@$(MAKE) --no-print-directory all
 	@dk=$$(scripts/build-debug-kernel) && \
 	 $(MAKE) --no-print-directory modules KVERS="$$dk" && \
 	 SVIPC_FUZZ_CALLS=$${SVIPC_FUZZ_CALLS:-1000000} T="$(T)" TC="$(TC)" scripts/check $$dk
 
-demo: setup
+demo:
 	@$(MAKE) --no-print-directory all
+	@[ -n "$(KVERS)" ] || { echo "demo: no kernel with both /boot/vmlinuz-* and /lib/modules/*/build" >&2; exit 2; }
 	@scripts/vm-run $(firstword $(KVERS)) /bin/svipc-demo
 
-bench: setup
+# The benchmark compares svipc with native on the stock kernels only:
+# PREEMPT_RT ones are left out here (and refused by scripts/bench), the
+# debug kernel is never in KVERS.
+BENCH_KVERS = $(strip $(foreach k,$(KVERS),$(if $(shell grep -qsx 'CONFIG_PREEMPT_RT=y' \
+	$$(scripts/kernel-paths $(k) config) && echo rt),,$(k))))
+
+bench:
 	@$(MAKE) --no-print-directory all
-	@scripts/bench $(KVERS)
+	@scripts/bench $(BENCH_KVERS)
 
 checkpatch: $(B)/checkpatch/checkpatch.pl
 	@$(B)/checkpatch/checkpatch.pl --strict --no-tree --terse --show-types \
