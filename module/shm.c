@@ -787,10 +787,25 @@ static long shm_do_shmat(int shmid, unsigned long addr, int shmflg,
 	}
 
 	if (addr && !(shmflg & SHM_REMAP)) {
+		struct vm_area_struct *vma;
+
 		err = -EINVAL;
 		if (addr + size < addr)
 			goto out_fput;
-		/* Checked under the mmap lock, in the mapping itself. */
+		/*
+		 * Native refuses an occupied range with EINVAL before
+		 * do_mmap() can fail for another reason (ENOMEM for a range
+		 * past TASK_SIZE), so look first; MAP_FIXED_NOREPLACE then
+		 * closes the race with a thread that maps there meanwhile.
+		 */
+		if (mmap_read_lock_killable(current->mm)) {
+			err = -EINTR;
+			goto out_fput;
+		}
+		vma = find_vma_intersection(current->mm, addr, addr + size);
+		mmap_read_unlock(current->mm);
+		if (vma)
+			goto out_fput;
 		flags |= MAP_FIXED_NOREPLACE;
 	}
 	ret = vm_mmap(file, addr, size, prot, flags, 0);
