@@ -6,6 +6,8 @@
 #                 (6.1, 6.12, 6.1 PREEMPT_RT, the debug kernel); fails when
 #                 any of them did not run to the end
 # make check-debug  the suite on the debug kernel only (KASAN, lockdep, ...)
+# make check-diff   tools/svipc-difffuzz, 10^6 steps against native on each
+#                 stock kernel (6.1 and 6.12)
 # make demo       boot a VM, load the module, run tools/svipc-demo
 # make bench      tools/svipc-bench in a VM on each stock Debian kernel (6.1
 #                 and 6.12; never PREEMPT_RT, never the debug kernel):
@@ -69,7 +71,7 @@ DYNS := $(patsubst selftests/%_prog.c,$(B)/dyn/%-prog,$(DYN_SRCS))
 TOOL_SRCS := $(wildcard tools/*.c)
 TOOLS := $(patsubst tools/%.c,$(B)/tools/%,$(TOOL_SRCS))
 
-.PHONY: FORCE all modules lib tests tools setup check check-debug demo checkpatch sparse clean \
+.PHONY: FORCE all modules lib tests tools setup check check-debug check-diff demo checkpatch sparse clean \
 	install uninstall dkms dkms-remove bench
 
 all: modules lib tools tests
@@ -190,6 +192,14 @@ check-debug:
 	@dk=$$(scripts/build-debug-kernel) && \
 	 $(MAKE) --no-print-directory modules KVERS="$$dk" && \
 	 SVIPC_FUZZ_CALLS=$${SVIPC_FUZZ_CALLS:-1000000} T="$(T)" TC="$(TC)" scripts/check $$dk
+
+# The differential fuzzer needs the kernel's own System V IPC: the stock
+# kernels (BENCH_KVERS, below), which have it, as the RT one does too.
+check-diff:
+	@$(MAKE) --no-print-directory all
+	@[ -n "$(BENCH_KVERS)" ] || { echo "check-diff: no stock kernel installed" >&2; exit 2; }
+	@SVIPC_DIFF_STEPS=$${SVIPC_DIFF_STEPS:-1000000} SVIPC_TIMEOUT=$${SVIPC_TIMEOUT:-5400} \
+	 T=difffuzz scripts/check $(BENCH_KVERS)
 
 demo:
 	@$(MAKE) --no-print-directory all
