@@ -168,6 +168,7 @@ struct trace {
 	 * inside its call, 2 once out of it. */
 	volatile int kid_pid[NKIDS];
 	volatile int kid_state[NKIDS];
+	volatile int kid_may_exit[NKIDS];	/* set by the runner */
 	struct rec rec[MAXSTEPS];
 };
 
@@ -1338,6 +1339,12 @@ static char proc_state(int pid)
  * Wait until every spawned waiter is asleep inside its call or has exited
  * (and is reaped, so its exit, SEM_UNDO included, is complete): only then
  * is the next step's outcome a function of the program alone.
+ *
+ * Reading /proc/PID/stat takes a reference on the waiter's mm: were the
+ * waiter exiting then, its last mmput(), and with it the detach of every
+ * attach it inherited (shm_lpid!), would happen in this process.  So a
+ * waiter out of its call waits for kid_may_exit, which is given only once
+ * this process reads its stat no more.
  */
 static int settle(struct runner *r)
 {
@@ -1351,13 +1358,27 @@ static int settle(struct runner *r)
 		for (;;) {
 			int st;
 
-			if (waitpid(r->kids[k], &st, WNOHANG) == r->kids[k]) {
+			if (r->tr->kid_state[k] == 2) {
+				r->tr->kid_may_exit[k] = 1;
+				while (waitpid(r->kids[k], &st, 0) < 0 && errno == EINTR)
+					;
 				r->kids[k] = 0;
 				break;
 			}
-			if (r->tr->kid_state[k] == 1 && r->tr->kid_pid[k] > 0 &&
-			    proc_state(r->tr->kid_pid[k]) == 'S')
-				break;
+			if (r->tr->kid_state[k] == 1 && r->tr->kid_pid[k] > 0) {
+				char c = proc_state(r->tr->kid_pid[k]);
+
+				/* still in the call after that look: asleep there */
+				if (c == 'S' && r->tr->kid_state[k] == 1)
+					break;
+				if (c == 'Z' || c == 'X' || !c) {
+					/* died in its call (a fault): its mm is gone */
+					while (waitpid(r->kids[k], &st, 0) < 0 && errno == EINTR)
+						;
+					r->kids[k] = 0;
+					break;
+				}
+			}
 			clock_gettime(CLOCK_MONOTONIC, &t);
 			if (t.tv_sec - t0.tv_sec > 20)
 				return -1;	/* the run is broken */
@@ -1380,6 +1401,7 @@ static void do_spawn(struct runner *r, int i, struct rec *rc)
 	}
 	r->tr->kid_state[k] = 0;
 	r->tr->kid_pid[k] = 0;
+	r->tr->kid_may_exit[k] = 0;
 	pid = fork();
 	if (pid < 0) {
 		rc->ret = -errno;
@@ -1392,6 +1414,8 @@ static void do_spawn(struct runner *r, int i, struct rec *rc)
 		r->tr->kid_state[k] = 1;
 		run_step(r, i + 1);
 		r->tr->kid_state[k] = 2;
+		while (!r->tr->kid_may_exit[k])
+			usleep(50);
 		_exit(0);
 	}
 	r->kids[k] = pid;
@@ -1413,6 +1437,14 @@ static void do_signal(struct runner *r, const struct step *st, struct rec *rc)
 		return;
 	}
 	CALL(rc, kill(r->kids[k], st->a[1] ? SIGKILL : SIGUSR1));
+	if (st->a[1]) {
+		int status;
+
+		/* it dies at once: reap it without a look at its stat */
+		while (waitpid(r->kids[k], &status, 0) < 0 && errno == EINTR)
+			;
+		r->kids[k] = 0;
+	}
 	if (apply_cred(&creds[cur_cred]))
 		rc->ret = -5;
 	if (settle(r))
@@ -1967,6 +1999,7 @@ static int replay(const char *file)
 		bad |= d;
 	}
 	printf("%s\n", bad ? "# the sides differ" : "# the sides agree");
+	repeatability(prog, n);
 	return bad;
 }
 
