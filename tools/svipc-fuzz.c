@@ -559,10 +559,16 @@ static int pick_flags(struct rng *r)
 	return f;
 }
 
+/* The last call each thread recorded, to name one that broke its buffer. */
+static __thread const char *last_what;
+static __thread unsigned long last_cmd;
+
 static void record(unsigned long cmd, const char *what, long ret)
 {
 	int err = errno;
 
+	last_what = what;
+	last_cmd = cmd;
 	__atomic_fetch_add(&sh->calls, 1, __ATOMIC_RELAXED);
 	if (ret >= 0)
 		return;
@@ -728,6 +734,18 @@ static void on_alarm(int sig)
 	(void)sig;
 }
 
+#define CANARY	256
+
+static int canary_broken(const char *c)
+{
+	int i;
+
+	for (i = 0; i < CANARY; i++)
+		if (c[i] != 0x5c)
+			return 1;
+	return 0;
+}
+
 struct thread_arg {
 	unsigned long seed;
 };
@@ -737,7 +755,13 @@ static void *worker_thread(void *p)
 	struct thread_arg *ta = p;
 	struct rng r = { .s = ta->seed | 1 };
 	size_t bufsz = 9000;
-	char *buf = malloc(bufsz);
+	/*
+	 * Followed by a canary, checked after every call: no call may write
+	 * past the 9000 bytes it was given (the largest message is 8192
+	 * bytes and its type).  A kernel copy that did would corrupt this
+	 * thread's heap silently.
+	 */
+	char *buf = malloc(bufsz + CANARY);
 	struct tstate ts = { .natt = 0 };
 	unsigned long i;
 
@@ -765,8 +789,18 @@ static void *worker_thread(void *p)
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (ts.slot == MAP_FAILED)
 		ts.slot = NULL;
-	for (i = 0; i < calls_per_thread; i++)
+	memset(buf + bufsz, 0x5c, CANARY);
+	for (i = 0; i < calls_per_thread; i++) {
 		one_call(&r, &ts, buf, bufsz);
+		if (canary_broken(buf + bufsz)) {
+			char what[96];
+
+			snprintf(what, sizeof(what), "%s (ioctl %#lx) wrote past its buffer; it",
+				 last_what ? last_what : "?", last_cmd);
+			note_bad(what, 0, 0);
+			memset(buf + bufsz, 0x5c, CANARY);
+		}
+	}
 	timer_delete(timer);
 	/* Attaches left are dropped at exit, by the kernel. */
 	free(buf);
