@@ -63,7 +63,8 @@
  *
  * mtype sits right before text, as in the caller's struct msgbuf, so that
  * a caller whose mtype is a kernel long (every caller but a 32-bit one on
- * a 64-bit kernel) has mtype and the head's text copied in one user copy.
+ * a 64-bit kernel) has mtype and the head's text copied in with one user
+ * copy.  (Out, mtype is stored on its own: see msg_store().)
  */
 struct svipc_msg_seg {
 	struct svipc_msg_seg *next;
@@ -269,14 +270,14 @@ static int msg_store(const struct svipc_msg *msg, void __user *msgp, u32 width,
 	char __user *dst = msgp + width + len;
 	const struct svipc_msg_seg *seg;
 
-	if (width == sizeof(msg->mtype)) {
-		/* mtype and text side by side, as the caller's msgbuf has them. */
-		if (copy_to_user(msgp, &msg->mtype, sizeof(msg->mtype) + len))
-			return -EFAULT;
-	} else if (svipc_put_mtype(msgp, width, msg->mtype) ||
-		   copy_to_user(msgp + width, msg->text, len)) {
+	/*
+	 * mtype first, whole or not at all (put_user, as native's
+	 * do_msg_fill): a buffer too short for it is left untouched, where
+	 * one copy of mtype and text together would write part of it.
+	 */
+	if (svipc_put_mtype(msgp, width, msg->mtype) ||
+	    copy_to_user(msgp + width, msg->text, len))
 		return -EFAULT;
-	}
 	for (seg = msg->next, n -= len; n; seg = seg->next, n -= len) {
 		len = min_t(size_t, n, MSG_SEG_LEN);
 		if (copy_to_user(dst, seg->text, len))

@@ -183,4 +183,56 @@ TEST(msgctl_ipc_set_takes_qbytes_as_an_int)
 	}
 }
 
+/*
+ * msgrcv into a buffer with fewer readable bytes than mtype: EFAULT, and
+ * the buffer is left as it was (native stores mtype with put_user(),
+ * whole or not at all); the message is gone all the same.
+ */
+struct short_rcv_out {
+	struct res rcv;
+	unsigned char after[5];
+	unsigned long qnum;
+};
+
+static void rcv_short_mtype(const struct msg_api *api, struct short_rcv_out *out)
+{
+	struct { long mtype; char text[8]; } m = { 2, "abc" };
+	unsigned char *buf = (unsigned char *)short_buffer(5);
+	struct msqid_ds ds;
+	int id = api->get(IPC_PRIVATE, 0600);
+
+	memset(out, 0, sizeof(*out));
+	out->rcv = (struct res){ -2, 0 };
+	if (!buf || id < 0)
+		return;
+	memset(buf, 0xa5, 5);
+	api->snd(id, &m, 3, 0);
+	out->rcv = RES(api->rcv(id, buf, 100, 0, IPC_NOWAIT));
+	memcpy(out->after, buf, 5);
+	if (!api->ctl(id, IPC_STAT, &ds))
+		out->qnum = ds.msg_qnum;
+	api->ctl(id, IPC_RMID, NULL);
+	munmap(buf + 5 - sysconf(_SC_PAGESIZE), sysconf(_SC_PAGESIZE));
+}
+
+TEST(msgrcv_into_a_buffer_too_short_for_mtype_writes_nothing)
+{
+	struct short_rcv_out n = {
+		/* Native's outcome where the kernel has no System V IPC. */
+		{ -1, EFAULT }, { 0xa5, 0xa5, 0xa5, 0xa5, 0xa5 }, 0,
+	}, s;
+
+	if (have_native())
+		rcv_short_mtype(&native_api, &n);
+	rcv_short_mtype(&svipc_api, &s);
+	ASSERT_NE(-2, n.rcv.ret);
+	ASSERT_NE(-2, s.rcv.ret);
+	expect_same(_metadata, "msgrcv, 5 bytes for mtype", n.rcv, s.rcv);
+	EXPECT_EQ(0, memcmp(n.after, s.after, 5))
+		TH_LOG("after: native %02x %02x %02x %02x %02x, svipc %02x %02x %02x %02x %02x",
+		       n.after[0], n.after[1], n.after[2], n.after[3], n.after[4],
+		       s.after[0], s.after[1], s.after[2], s.after[3], s.after[4]);
+	EXPECT_EQ(n.qnum, s.qnum);
+}
+
 SVIPC_TEST_MAIN
