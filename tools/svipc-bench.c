@@ -39,33 +39,7 @@
 #include <unistd.h>
 
 #include "svipc.h"
-
-/* One implementation of the calls: glibc's (native) or libsvipc's. */
-struct impl {
-	const char *name;
-	int (*msgget)(key_t, int);
-	int (*msgsnd)(int, const void *, size_t, int);
-	ssize_t (*msgrcv)(int, void *, size_t, long, int);
-	int (*msgctl)(int, int, struct msqid_ds *);
-	int (*semget)(key_t, int, int);
-	int (*semop)(int, struct sembuf *, size_t);
-	int (*semctl)(int, int, int, ...);
-	int (*shmget)(key_t, size_t, int);
-	void *(*shmat)(int, const void *, int);
-	int (*shmdt)(const void *);
-	int (*shmctl)(int, int, struct shmid_ds *);
-};
-
-static const struct impl native = {
-	"native", msgget, msgsnd, msgrcv, msgctl, semget, semop, semctl,
-	shmget, shmat, shmdt, shmctl,
-};
-
-static const struct impl svipc = {
-	"svipc", svipc_msgget, svipc_msgsnd, svipc_msgrcv, svipc_msgctl,
-	svipc_semget, svipc_semop, svipc_semctl, svipc_shmget, svipc_shmat,
-	svipc_shmdt, svipc_shmctl,
-};
+#include "ipc-impl.h"
 
 static double run_seconds = 0.5;
 
@@ -120,7 +94,7 @@ struct msgbuf_big {
  * is measured: a system call natively, an ioctl on /dev/svipc (with its
  * argument block copied in) for svipc.
  */
-static double null_call(const struct impl *im)
+static double null_call(const struct ipc_impl *im)
 {
 	unsigned long n = 0;
 	double t0, t;
@@ -139,7 +113,7 @@ static double null_call(const struct impl *im)
 }
 
 /* A new private queue in *@q, then fork: returns as fork() does. */
-static pid_t fork_on_new_queue(const struct impl *im, int *q)
+static pid_t fork_on_new_queue(const struct ipc_impl *im, int *q)
 {
 	pid_t pid;
 
@@ -153,7 +127,7 @@ static pid_t fork_on_new_queue(const struct impl *im, int *q)
 }
 
 /* Round trips per second between two processes on one queue. */
-static double msg_pingpong(const struct impl *im, size_t size)
+static double msg_pingpong(const struct ipc_impl *im, size_t size)
 {
 	static struct msgbuf_big m;
 	unsigned long n = 0;
@@ -195,18 +169,18 @@ static double msg_pingpong(const struct impl *im, size_t size)
 	return n / (t - t0);
 }
 
-static double msg_pingpong_8(const struct impl *im)
+static double msg_pingpong_8(const struct ipc_impl *im)
 {
 	return msg_pingpong(im, 8);
 }
 
-static double msg_pingpong_4k(const struct impl *im)
+static double msg_pingpong_4k(const struct ipc_impl *im)
 {
 	return msg_pingpong(im, 4096);
 }
 
 /* Messages per second from one sender to one receiver, 64 B each. */
-static double msg_stream(const struct impl *im)
+static double msg_stream(const struct ipc_impl *im)
 {
 	struct { long type; char text[64]; } m = { 1, { 0 } };
 	unsigned long n = 0;
@@ -237,7 +211,7 @@ static double msg_stream(const struct impl *im)
 }
 
 /* P then V by one process, no contention: pairs per second. */
-static double sem_uncontended(const struct impl *im, short flg)
+static double sem_uncontended(const struct ipc_impl *im, short flg)
 {
 	struct sembuf p = { 0, -1, flg }, v = { 0, 1, flg };
 	unsigned long n = 0;
@@ -261,18 +235,18 @@ static double sem_uncontended(const struct impl *im, short flg)
 	return n / (t - t0);
 }
 
-static double sem_pv(const struct impl *im)
+static double sem_pv(const struct ipc_impl *im)
 {
 	return sem_uncontended(im, 0);
 }
 
-static double sem_pv_undo(const struct impl *im)
+static double sem_pv_undo(const struct ipc_impl *im)
 {
 	return sem_uncontended(im, SEM_UNDO);
 }
 
 /* Round trips per second: V(0) P(1) against P(0) V(1). */
-static double sem_pingpong(const struct impl *im)
+static double sem_pingpong(const struct ipc_impl *im)
 {
 	struct sembuf v0 = { 0, 1, 0 }, p0 = { 0, -1, 0 };
 	struct sembuf v1 = { 1, 1, 0 }, p1 = { 1, -1, 0 };
@@ -318,7 +292,7 @@ static double sem_pingpong(const struct impl *im)
 }
 
 /* shmat + shmdt of a 1 MiB segment: pairs per second. */
-static double shm_attach(const struct impl *im)
+static double shm_attach(const struct ipc_impl *im)
 {
 	unsigned long n = 0;
 	double t0, t;
@@ -347,7 +321,7 @@ static double shm_attach(const struct impl *im)
 #define BW_SIZE		(64UL << 20)
 
 /* Bytes per second writing, then reading, an attached 64 MiB segment. */
-static double shm_bandwidth(const struct impl *im, int reading)
+static double shm_bandwidth(const struct ipc_impl *im, int reading)
 {
 	unsigned long bytes = 0;
 	volatile uint64_t sink = 0;
@@ -384,12 +358,12 @@ static double shm_bandwidth(const struct impl *im, int reading)
 	return bytes / (t - t0) / (1 << 20);
 }
 
-static double shm_write(const struct impl *im)
+static double shm_write(const struct ipc_impl *im)
 {
 	return shm_bandwidth(im, 0);
 }
 
-static double shm_read(const struct impl *im)
+static double shm_read(const struct ipc_impl *im)
 {
 	return shm_bandwidth(im, 1);
 }
@@ -398,7 +372,7 @@ static double shm_read(const struct impl *im)
  * @workers processes at once, each on an object of its own: a queue
  * (send then receive its own message) or a set (P then V).  Total ops/s.
  */
-static double scaling(const struct impl *im, int workers, int sem)
+static double scaling(const struct ipc_impl *im, int workers, int sem)
 {
 	struct shared *sh = shared_page();
 	pid_t pids[4];
@@ -456,15 +430,15 @@ static double scaling(const struct impl *im, int workers, int sem)
 	return total / (t - t0);
 }
 
-static double msg_scale1(const struct impl *im) { return scaling(im, 1, 0); }
-static double msg_scale2(const struct impl *im) { return scaling(im, 2, 0); }
-static double sem_scale1(const struct impl *im) { return scaling(im, 1, 1); }
-static double sem_scale2(const struct impl *im) { return scaling(im, 2, 1); }
+static double msg_scale1(const struct ipc_impl *im) { return scaling(im, 1, 0); }
+static double msg_scale2(const struct ipc_impl *im) { return scaling(im, 2, 0); }
+static double sem_scale1(const struct ipc_impl *im) { return scaling(im, 1, 1); }
+static double sem_scale2(const struct ipc_impl *im) { return scaling(im, 2, 1); }
 
 struct workload {
 	const char *name;
 	const char *unit;
-	double (*fn)(const struct impl *im);
+	double (*fn)(const struct ipc_impl *im);
 	int calls;		/* System V calls per operation */
 	int scaling;		/* workload 7: compares 1 and 2 workers */
 };
@@ -561,7 +535,7 @@ static void run_pair(size_t w, int r, double (*nat)[MAXROUNDS],
 		for (i = 0; i < 4; i++) {
 			/* 0, 1: native with 1, 2 workers; 2, 3: svipc. */
 			k = (s + r) % 2 ? 3 - i : i;
-			sum[k] += workloads[w + k % 2].fn(k < 2 ? &native : &svipc);
+			sum[k] += workloads[w + k % 2].fn(k < 2 ? &ipc_native : &ipc_svipc);
 		}
 	}
 	run_seconds = whole;
@@ -655,19 +629,19 @@ int main(int argc, char **argv)
 			n = 2;
 		/* A warm-up run of each, not counted. */
 		for (i = w; i < w + n; i++) {
-			workloads[i].fn(&native);
-			workloads[i].fn(&svipc);
+			workloads[i].fn(&ipc_native);
+			workloads[i].fn(&ipc_svipc);
 		}
 		for (r = 0; r < rounds; r++) {
 			/* Alternate the order, A/B then B/A. */
 			if (n == 2) {
 				run_pair(w, r, nat, svi);
 			} else if (r % 2) {
-				svi[w][r] = workloads[w].fn(&svipc);
-				nat[w][r] = workloads[w].fn(&native);
+				svi[w][r] = workloads[w].fn(&ipc_svipc);
+				nat[w][r] = workloads[w].fn(&ipc_native);
 			} else {
-				nat[w][r] = workloads[w].fn(&native);
-				svi[w][r] = workloads[w].fn(&svipc);
+				nat[w][r] = workloads[w].fn(&ipc_native);
+				svi[w][r] = workloads[w].fn(&ipc_svipc);
 			}
 			for (i = w; i < w + n; i++) {
 				ratio[i][r] = nat[i][r] / svi[i][r];

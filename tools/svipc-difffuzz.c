@@ -73,6 +73,7 @@
 #include <linux/capability.h>
 
 #include "svipc.h"
+#include "ipc-impl.h"
 
 #ifndef MSG_COPY
 #define MSG_COPY	040000
@@ -91,35 +92,6 @@
  * there, so shmat(addr, SHM_REMAP) in it can only replace attaches. */
 #define REGION_BASE	0x200000000000UL
 #define PAGE		4096UL
-
-/* The calls, each side's own. */
-struct ipc_ops {
-	const char *name;
-	int (*msgget)(key_t, int);
-	int (*msgsnd)(int, const void *, size_t, int);
-	ssize_t (*msgrcv)(int, void *, size_t, long, int);
-	int (*msgctl)(int, int, struct msqid_ds *);
-	int (*semget)(key_t, int, int);
-	int (*semop)(int, struct sembuf *, size_t);
-	int (*semtimedop)(int, struct sembuf *, size_t, const struct timespec *);
-	int (*semctl)(int, int, int, ...);
-	int (*shmget)(key_t, size_t, int);
-	void *(*shmat)(int, const void *, int);
-	int (*shmdt)(const void *);
-	int (*shmctl)(int, int, struct shmid_ds *);
-	int native;
-};
-
-static const struct ipc_ops native_ops = {
-	"native", msgget, msgsnd, msgrcv, msgctl, semget, semop, semtimedop,
-	semctl, shmget, shmat, shmdt, shmctl, 1,
-};
-
-static const struct ipc_ops svipc_ops = {
-	"svipc", svipc_msgget, svipc_msgsnd, svipc_msgrcv, svipc_msgctl,
-	svipc_semget, svipc_semop, svipc_semtimedop, svipc_semctl,
-	svipc_shmget, svipc_shmat, svipc_shmdt, svipc_shmctl, 0,
-};
 
 enum op {
 	OP_MSGGET, OP_MSGSND, OP_MSGRCV, OP_MSGCTL,
@@ -639,7 +611,7 @@ static int parse_step(const char *line, struct step *st)
 /* ------------------------------------------------------------ runner */
 
 struct runner {
-	const struct ipc_ops *ops;
+	const struct ipc_impl *ops;
 	const struct step *prog;
 	struct trace *tr;
 	int ids[3][NSLOT];	/* msg, sem, shm slots */
@@ -1534,7 +1506,7 @@ static void end_kids(struct runner *r)
 	}
 }
 
-static void runner_main(const struct ipc_ops *ops, const struct step *prog,
+static void runner_main(const struct ipc_impl *ops, const struct step *prog,
 			struct trace *tr)
 {
 	struct runner r = { .ops = ops, .prog = prog, .tr = tr };
@@ -1645,7 +1617,7 @@ static void on_watchdog(int sig)
 }
 
 /* Run a program on one side: in a fresh IPC and pid namespace. */
-static int run_side(const struct ipc_ops *ops, const struct step *prog, int n,
+static int run_side(const struct ipc_impl *ops, const struct step *prog, int n,
 		    struct trace *tr)
 {
 	pid_t pid;
@@ -1688,7 +1660,7 @@ static int rec_differs(const struct rec *a, const struct rec *b)
 	       a->sig != b->sig || a->outlen != b->outlen || a->outhash != b->outhash;
 }
 
-static const struct ipc_ops *side_a = &native_ops, *side_b = &svipc_ops;
+static const struct ipc_impl *side_a = &ipc_native, *side_b = &ipc_svipc;
 
 /*
  * The differences the README lists, each matched as narrowly as it can be
@@ -1856,7 +1828,7 @@ static void repeatability(const struct step *prog, int n)
 {
 	size_t sz = sizeof(struct rec) * n;
 	struct rec *a = malloc(sz), *b = malloc(sz);
-	const struct ipc_ops *side[2] = { side_a, side_b };
+	const struct ipc_impl *side[2] = { side_a, side_b };
 	struct trace *tr[2] = { tr_a, tr_b };
 	struct rec *saved[2] = { a, b };
 	int s, k, i;
@@ -2049,7 +2021,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (self)
-		side_b = &native_ops;
+		side_b = &ipc_native;
 	else
 		atexit(leave_empty);
 	setup_memory();
