@@ -248,7 +248,8 @@ PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 UDEVRULESDIR ?= $(if $(filter /usr,$(PREFIX)),/usr/lib/udev/rules.d,/etc/udev/rules.d)
 DKMSSRCDIR ?= /usr/src/svipc-$(VERSION)
 DEPMOD ?= depmod
-INSTALL_TOOLS := $(filter $(B)/tools/svipcs $(B)/tools/svipcrm $(B)/tools/svipc-nosysv,$(TOOLS))
+INSTALL_TOOLS := $(filter $(B)/tools/svipcs $(B)/tools/svipcrm $(B)/tools/svipc-nosysv \
+	$(B)/tools/svipc-sysctl,$(TOOLS))
 D := $(DESTDIR)
 
 install: modules lib tools
@@ -287,7 +288,7 @@ uninstall:
 	      $(D)$(LIBDIR)/libsvipc-preload.so \
 	      $(D)$(INCLUDEDIR)/svipc.h $(D)$(INCLUDEDIR)/svipc/linux/svipc.h \
 	      $(D)$(PKGCONFIGDIR)/svipc.pc $(D)$(UDEVRULESDIR)/60-svipc.rules \
-	      $(addprefix $(D)$(BINDIR)/,svipcs svipcrm svipc-nosysv)
+	      $(addprefix $(D)$(BINDIR)/,svipcs svipcrm svipc-nosysv svipc-sysctl)
 	-rmdir $(D)$(INCLUDEDIR)/svipc/linux $(D)$(INCLUDEDIR)/svipc 2>/dev/null
 	@if [ -z "$(D)" ]; then ldconfig; fi
 

@@ -1,51 +1,61 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Module parameters for svipc's limits.  Each is an int with native's
- * name, default and accepted range; a write outside the range fails with
- * EINVAL and leaves the value alone, as the native sysctl does.  Readers
- * take a snapshot with svipc_limit_get(); a change applies to the calls
- * that start after it.
+ * Module parameters: the limits of the initial IPC namespace.  Each has
+ * native's name, default and accepted range; a write outside the range
+ * fails with EINVAL and leaves the value alone, as the native sysctl
+ * does.  Readers take a snapshot with svipc_lim(); a change applies to
+ * the calls that start after it.  Other namespaces start from the values
+ * these had when the module was loaded (ns.c).
  */
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
-#include <linux/msg.h>
-#include <linux/sem.h>
-#include <linux/shm.h>
-#include <uapi/linux/shm.h>
-#include <linux/spinlock.h>
+#include <linux/cred.h>
+#include <linux/mutex.h>
+#include <linux/nospec.h>
+#include <linux/sysctl.h>
+#include <linux/uaccess.h>
+#include <linux/uidgid.h>
 #include <linux/sysfs.h>
 
 #include "limits.h"
+#include "ns.h"
 #include "svipc.h"
 
-struct svipc_limit svipc_msgmax = { MSGMAX, 0, INT_MAX };
-struct svipc_limit svipc_msgmnb = { MSGMNB, 0, INT_MAX };
-struct svipc_limit svipc_msgmni = { MSGMNI, 0, SVIPC_MNI };
-/* The four of kernel.sem: any int is taken, but semmni must fit. */
-struct svipc_limit svipc_semmsl = { SEMMSL, INT_MIN, INT_MAX };
-struct svipc_limit svipc_semmns = { SEMMNS, INT_MIN, INT_MAX };
-struct svipc_limit svipc_semopm = { SEMOPM, INT_MIN, INT_MAX };
-struct svipc_limit svipc_semmni = { SEMMNI, 0, SVIPC_MNI };
-struct svipc_limit svipc_shmmni = { SHMMNI, 0, SVIPC_MNI };
-unsigned long svipc_shmmax = SHMMAX;
-unsigned long svipc_shmall = SHMALL;
-int svipc_shm_rmid_forced;
+/* An int limit of the initial namespace: where it is, what it takes. */
+struct svipc_param_limit {
+	size_t off;			/* in struct svipc_limits */
+	int min;
+	int max;
+};
+
+#define SVIPC_LIMIT(field, lo, hi) \
+	{ .off = offsetof(struct svipc_limits, field), .min = (lo), .max = (hi) }
+
+static const struct svipc_param_limit svipc_msgmax = SVIPC_LIMIT(msgmax, 0, INT_MAX);
+static const struct svipc_param_limit svipc_msgmnb = SVIPC_LIMIT(msgmnb, 0, INT_MAX);
+static const struct svipc_param_limit svipc_msgmni = SVIPC_LIMIT(msgmni, 0, SVIPC_MNI);
+static const struct svipc_param_limit svipc_shmmni = SVIPC_LIMIT(shmmni, 0, SVIPC_MNI);
+
+static int *svipc_limit_ptr(const struct svipc_param_limit *l)
+{
+	return (int *)((char *)&svipc_init_ns.lim + l->off);
+}
 
 static int svipc_limit_set(const char *val, const struct kernel_param *kp)
 {
-	struct svipc_limit *l = kp->arg;
+	const struct svipc_param_limit *l = kp->arg;
 	int v;
 
 	/* Anything unparsable or out of range is EINVAL, as for the sysctl. */
 	if (kstrtoint(val, 0, &v) || v < l->min || v > l->max)
 		return -EINVAL;
-	WRITE_ONCE(l->val, v);
+	WRITE_ONCE(*svipc_limit_ptr(l), v);
 	return 0;
 }
 
 static int svipc_limit_show(char *buf, const struct kernel_param *kp)
 {
-	return sysfs_emit(buf, "%d\n", svipc_limit_get(kp->arg));
+	return sysfs_emit(buf, "%d\n", READ_ONCE(*svipc_limit_ptr(kp->arg)));
 }
 
 static const struct kernel_param_ops svipc_limit_ops = {
@@ -53,19 +63,24 @@ static const struct kernel_param_ops svipc_limit_ops = {
 	.get = svipc_limit_show,
 };
 
-module_param_cb(msgmax, &svipc_limit_ops, &svipc_msgmax, 0644);
+module_param_cb(msgmax, &svipc_limit_ops, (void *)&svipc_msgmax, 0644);
 MODULE_PARM_DESC(msgmax, "largest message in bytes (default 8192)");
-module_param_cb(msgmnb, &svipc_limit_ops, &svipc_msgmnb, 0644);
+module_param_cb(msgmnb, &svipc_limit_ops, (void *)&svipc_msgmnb, 0644);
 MODULE_PARM_DESC(msgmnb, "default msg_qbytes of a new queue (default 16384)");
-module_param_cb(msgmni, &svipc_limit_ops, &svipc_msgmni, 0644);
+module_param_cb(msgmni, &svipc_limit_ops, (void *)&svipc_msgmni, 0644);
 MODULE_PARM_DESC(msgmni, "most message queues (default 32000, at most 32768)");
 
-static struct svipc_limit *const svipc_sem_limits[] = {
-	&svipc_semmsl, &svipc_semmns, &svipc_semopm, &svipc_semmni,
+/* The four of kernel.sem: any int is taken, but semmni must fit. */
+static int *const svipc_sem_limits[] = {
+	&svipc_init_ns.lim.semmsl, &svipc_init_ns.lim.semmns,
+	&svipc_init_ns.lim.semopm, &svipc_init_ns.lim.semmni,
 };
 
-/* Serialises writers of "sem", so that its four values change together. */
-static DEFINE_SPINLOCK(svipc_sem_param_lock);
+/*
+ * Serialises writers of "sem", parameter and sysctl, so that its four
+ * values change together and a bad semmni can be put back.
+ */
+static DEFINE_MUTEX(svipc_sem_mutex);
 
 /*
  * "SEMMSL SEMMNS SEMOPM SEMMNI", like the kernel.sem sysctl: one to four
@@ -90,22 +105,22 @@ static int svipc_sem_param_set(const char *val, const struct kernel_param *kp)
 		return -EINVAL;
 	/* As native: a bad semmni is refused, the other values still change. */
 	err = 0;
-	if (n == ARRAY_SIZE(v) && (v[3] < svipc_semmni.min || v[3] > svipc_semmni.max)) {
+	if (n == ARRAY_SIZE(v) && (v[3] < 0 || v[3] > SVIPC_MNI)) {
 		err = -ERANGE;
 		n--;
 	}
-	spin_lock(&svipc_sem_param_lock);
+	mutex_lock(&svipc_sem_mutex);
 	for (i = 0; i < n; i++)
-		WRITE_ONCE(svipc_sem_limits[i]->val, v[i]);
-	spin_unlock(&svipc_sem_param_lock);
+		WRITE_ONCE(*svipc_sem_limits[i], v[i]);
+	mutex_unlock(&svipc_sem_mutex);
 	return err;
 }
 
 static int svipc_sem_param_show(char *buf, const struct kernel_param *kp)
 {
 	return sysfs_emit(buf, "%d\t%d\t%d\t%d\n",
-			  svipc_limit_get(&svipc_semmsl), svipc_limit_get(&svipc_semmns),
-			  svipc_limit_get(&svipc_semopm), svipc_limit_get(&svipc_semmni));
+			  svipc_lim(&svipc_init_ns, semmsl), svipc_lim(&svipc_init_ns, semmns),
+			  svipc_lim(&svipc_init_ns, semopm), svipc_lim(&svipc_init_ns, semmni));
 }
 
 static const struct kernel_param_ops svipc_sem_param_ops = {
@@ -116,7 +131,7 @@ static const struct kernel_param_ops svipc_sem_param_ops = {
 module_param_cb(sem, &svipc_sem_param_ops, NULL, 0644);
 MODULE_PARM_DESC(sem, "\"SEMMSL SEMMNS SEMOPM SEMMNI\" (default \"32000 1024000000 500 32000\")");
 
-module_param_cb(shmmni, &svipc_limit_ops, &svipc_shmmni, 0644);
+module_param_cb(shmmni, &svipc_limit_ops, (void *)&svipc_shmmni, 0644);
 MODULE_PARM_DESC(shmmni, "most shared memory segments (default 4096, at most 32768)");
 
 /* shmmax and shmall take any unsigned long, as the native sysctls do. */
@@ -132,7 +147,7 @@ static int svipc_ulimit_set(const char *val, const struct kernel_param *kp)
 
 static int svipc_ulimit_show(char *buf, const struct kernel_param *kp)
 {
-	return sysfs_emit(buf, "%lu\n", svipc_ulimit_get(kp->arg));
+	return sysfs_emit(buf, "%lu\n", READ_ONCE(*(unsigned long *)kp->arg));
 }
 
 static const struct kernel_param_ops svipc_ulimit_ops = {
@@ -140,9 +155,9 @@ static const struct kernel_param_ops svipc_ulimit_ops = {
 	.get = svipc_ulimit_show,
 };
 
-module_param_cb(shmmax, &svipc_ulimit_ops, &svipc_shmmax, 0644);
+module_param_cb(shmmax, &svipc_ulimit_ops, &svipc_init_ns.lim.shmmax, 0644);
 MODULE_PARM_DESC(shmmax, "largest segment in bytes (default ULONG_MAX - 2^24)");
-module_param_cb(shmall, &svipc_ulimit_ops, &svipc_shmall, 0644);
+module_param_cb(shmall, &svipc_ulimit_ops, &svipc_init_ns.lim.shmall, 0644);
 MODULE_PARM_DESC(shmall, "most pages in all segments (default ULONG_MAX - 2^24)");
 
 /*
@@ -155,15 +170,15 @@ static int svipc_rmid_forced_set(const char *val, const struct kernel_param *kp)
 
 	if (kstrtoint(val, 0, &v) || v < 0 || v > 1)
 		return -EINVAL;
-	WRITE_ONCE(svipc_shm_rmid_forced, v);
+	WRITE_ONCE(svipc_init_ns.lim.shm_rmid_forced, v);
 	if (v)
-		svipc_shm_destroy_orphans();
+		svipc_shm_destroy_orphans(&svipc_init_ns);
 	return 0;
 }
 
 static int svipc_rmid_forced_show(char *buf, const struct kernel_param *kp)
 {
-	return sysfs_emit(buf, "%d\n", READ_ONCE(svipc_shm_rmid_forced));
+	return sysfs_emit(buf, "%d\n", svipc_lim(&svipc_init_ns, shm_rmid_forced));
 }
 
 static const struct kernel_param_ops svipc_rmid_forced_ops = {
@@ -173,3 +188,245 @@ static const struct kernel_param_ops svipc_rmid_forced_ops = {
 
 module_param_cb(shm_rmid_forced, &svipc_rmid_forced_ops, NULL, 0644);
 MODULE_PARM_DESC(shm_rmid_forced, "1: destroy segments when unattached and their creator is gone (default 0)");
+
+/*
+ * The limits of an IPC namespace, as native's per-namespace sysctls
+ * (kernel.msgmax and the rest), with their names, formats, ranges and
+ * errors, in two places:
+ *
+ *  - /proc/sys/svipc/<name>, sysctls for sysctl(8) and /etc/sysctl.d:
+ *    each reads and writes the limits of the caller's namespace;
+ *  - SVIPC_IOC_LIMIT (svipc_limit_ioctl), one limit at a time.
+ *
+ * Who may write: natively each namespace has its own table, in a set
+ * whose permission callback (ipc_permissions) gives the 0644 files' owner
+ * bits to uid 0 of the user namespace owning the IPC namespace, checked
+ * when a file is opened and at each write.  Modules can make neither
+ * such a set nor a per-namespace owner: a plain sysctl table's files
+ * belong to the initial root.  So the sysctls are 0644, which leaves
+ * them to the initial root, and their handlers add native's check for
+ * the caller's namespace.  World-writable files with a check of their
+ * own would let an unprivileged opener hand a privileged program a
+ * descriptor to write through; an ioctl has no such deputy.  So the
+ * root of a child user namespace sets its own namespace's limits, and
+ * nobody else's, through SVIPC_IOC_LIMIT, which makes native's check on
+ * its caller.
+ */
+enum svipc_knob_kind {
+	SVIPC_KNOB_INT,
+	SVIPC_KNOB_ULONG,
+	SVIPC_KNOB_SEM,
+	SVIPC_KNOB_RMID_FORCED,
+};
+
+struct svipc_knob {
+	const char *name;
+	size_t off;			/* in struct svipc_limits */
+	enum svipc_knob_kind kind;
+	int *min;
+	int *max;
+};
+
+static int svipc_mni = SVIPC_MNI;
+
+#define SVIPC_KNOB(n, field, k, lo, hi)					\
+	{ .name = (n), .off = offsetof(struct svipc_limits, field),	\
+	  .kind = (k), .min = (lo), .max = (hi) }
+
+static const struct svipc_knob svipc_knobs[] = {
+	SVIPC_KNOB("msgmax", msgmax, SVIPC_KNOB_INT, SYSCTL_ZERO, SYSCTL_INT_MAX),
+	SVIPC_KNOB("msgmnb", msgmnb, SVIPC_KNOB_INT, SYSCTL_ZERO, SYSCTL_INT_MAX),
+	SVIPC_KNOB("msgmni", msgmni, SVIPC_KNOB_INT, SYSCTL_ZERO, &svipc_mni),
+	SVIPC_KNOB("sem", semmsl, SVIPC_KNOB_SEM, NULL, NULL),
+	SVIPC_KNOB("shmmax", shmmax, SVIPC_KNOB_ULONG, NULL, NULL),
+	SVIPC_KNOB("shmall", shmall, SVIPC_KNOB_ULONG, NULL, NULL),
+	SVIPC_KNOB("shmmni", shmmni, SVIPC_KNOB_INT, SYSCTL_ZERO, &svipc_mni),
+	SVIPC_KNOB("shm_rmid_forced", shm_rmid_forced, SVIPC_KNOB_RMID_FORCED,
+		   SYSCTL_ZERO, SYSCTL_ONE),
+};
+
+#define SVIPC_NR_KNOBS	ARRAY_SIZE(svipc_knobs)
+
+/* As native's ipc_permissions(): only the namespace's root writes. */
+static bool svipc_knob_may_write(struct svipc_ns *ns)
+{
+	kuid_t root = make_kuid(ns->user_ns, 0);
+
+	if (!uid_valid(root))
+		root = GLOBAL_ROOT_UID;
+	return uid_eq(current_euid(), root);
+}
+
+/* Read or write knob @k of @ns: a sysctl handler's job, on a kernel buffer. */
+static int svipc_knob_rw(const struct svipc_knob *k, struct svipc_ns *ns,
+			 int write, void *buf, size_t *lenp, loff_t *ppos)
+{
+	struct ctl_table t = {
+		.procname = k->name,
+		.data = (char *)&ns->lim + k->off,
+		.maxlen = sizeof(int),
+		.mode = 0644,
+		.extra1 = k->min,
+		.extra2 = k->max,
+	};
+	int err, semmni;
+
+	switch (k->kind) {
+	case SVIPC_KNOB_INT:
+		return proc_dointvec_minmax(&t, write, buf, lenp, ppos);
+	case SVIPC_KNOB_ULONG:
+		t.maxlen = sizeof(unsigned long);
+		return proc_doulongvec_minmax(&t, write, buf, lenp, ppos);
+	case SVIPC_KNOB_SEM:
+		/* As native's proc_ipc_sem_dointvec(): a bad semmni is put back. */
+		t.maxlen = 4 * sizeof(int);
+		if (!write)
+			return proc_dointvec(&t, write, buf, lenp, ppos);
+		mutex_lock(&svipc_sem_mutex);
+		semmni = ns->lim.semmni;
+		err = proc_dointvec(&t, write, buf, lenp, ppos);
+		if (!err && (ns->lim.semmni < 0 || ns->lim.semmni > SVIPC_MNI))
+			err = -ERANGE;
+		if (err)
+			WRITE_ONCE(ns->lim.semmni, semmni);
+		mutex_unlock(&svipc_sem_mutex);
+		return err;
+	default:
+		/* As native: setting 1 also destroys the orphans already there. */
+		err = proc_dointvec_minmax(&t, write, buf, lenp, ppos);
+		if (!err && write && svipc_lim(ns, shm_rmid_forced))
+			svipc_shm_destroy_orphans(ns);
+		return err;
+	}
+}
+
+#ifdef SVIPC_CTL_TABLE_CONST
+#define SVIPC_CTL_CONST const
+#else
+#define SVIPC_CTL_CONST
+#endif
+
+static struct ctl_table svipc_sysctls[SVIPC_NR_KNOBS + 1];
+
+/* /proc/sys/svipc/<name>: the caller's namespace. */
+static int svipc_sysctl_handler(SVIPC_CTL_CONST struct ctl_table *table,
+				int write, void *buf, size_t *lenp, loff_t *ppos)
+{
+	struct svipc_ns *ns = svipc_ns_current();
+
+	if (IS_ERR(ns))
+		return PTR_ERR(ns);
+	if (write && !svipc_knob_may_write(ns))
+		return -EACCES;
+	return svipc_knob_rw(&svipc_knobs[table - svipc_sysctls], ns, write,
+			     buf, lenp, ppos);
+}
+
+static struct ctl_table_header *svipc_sysctl_header;
+
+/* SVIPC_LIMIT_* names: the knob, and which of "sem"'s four. */
+static const struct {
+	unsigned char knob;
+	unsigned char sem;
+} svipc_limit_names[SVIPC_LIMIT_NR] = {
+	[SVIPC_LIMIT_MSGMAX] = { 0 },
+	[SVIPC_LIMIT_MSGMNB] = { 1 },
+	[SVIPC_LIMIT_MSGMNI] = { 2 },
+	[SVIPC_LIMIT_SEMMSL] = { 3, 0 },
+	[SVIPC_LIMIT_SEMMNS] = { 3, 1 },
+	[SVIPC_LIMIT_SEMOPM] = { 3, 2 },
+	[SVIPC_LIMIT_SEMMNI] = { 3, 3 },
+	[SVIPC_LIMIT_SHMMAX] = { 4 },
+	[SVIPC_LIMIT_SHMALL] = { 5 },
+	[SVIPC_LIMIT_SHMMNI] = { 6 },
+	[SVIPC_LIMIT_SHM_RMID_FORCED] = { 7 },
+};
+
+/* Set one limit of @ns to @v, checked as the sysctl checks it. */
+static int svipc_limit_set_one(struct svipc_ns *ns, const struct svipc_knob *k,
+			       unsigned int sem, u64 v)
+{
+	void *field = (char *)&ns->lim + k->off;
+	s64 sv = (s64)v;
+
+	if (k->kind == SVIPC_KNOB_ULONG) {
+		if (v > ULONG_MAX)
+			return -EINVAL;
+		WRITE_ONCE(*(unsigned long *)field, v);
+		return 0;
+	}
+	if (sv < INT_MIN || sv > INT_MAX)
+		return -EINVAL;
+	if (k->kind == SVIPC_KNOB_SEM) {
+		if (sem == 3 && (sv < 0 || sv > SVIPC_MNI))
+			return -ERANGE;
+		mutex_lock(&svipc_sem_mutex);
+		WRITE_ONCE(((int *)field)[sem], sv);
+		mutex_unlock(&svipc_sem_mutex);
+		return 0;
+	}
+	if (sv < *k->min || sv > *k->max)
+		return -EINVAL;
+	WRITE_ONCE(*(int *)field, sv);
+	if (k->kind == SVIPC_KNOB_RMID_FORCED && sv)
+		svipc_shm_destroy_orphans(ns);
+	return 0;
+}
+
+long svipc_limit_ioctl(struct svipc_ns *ns, struct svipc_limit __user *uarg)
+{
+	const struct svipc_knob *k;
+	struct svipc_limit a;
+	unsigned int sem;
+	void *field;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.name >= SVIPC_LIMIT_NR || (a.flags & ~SVIPC_LIMIT_SET))
+		return -EINVAL;
+	a.name = array_index_nospec(a.name, SVIPC_LIMIT_NR);
+	k = &svipc_knobs[svipc_limit_names[a.name].knob];
+	sem = svipc_limit_names[a.name].sem;
+	if (a.flags & SVIPC_LIMIT_SET) {
+		if (!svipc_knob_may_write(ns))
+			return -EPERM;
+		return svipc_limit_set_one(ns, k, sem, a.value);
+	}
+	field = (char *)&ns->lim + k->off;
+	if (k->kind == SVIPC_KNOB_ULONG)
+		a.value = READ_ONCE(*(unsigned long *)field);
+	else
+		a.value = (s64)READ_ONCE(((int *)field)[sem]);
+	return copy_to_user(uarg, &a, sizeof(a)) ? -EFAULT : 0;
+}
+
+int svipc_sysctl_init(void)
+{
+	unsigned int i;
+
+	/* "sem" is four ints in a row, as native's sem_ctls[]. */
+	BUILD_BUG_ON(offsetof(struct svipc_limits, semmni) !=
+		     offsetof(struct svipc_limits, semmsl) + 3 * sizeof(int));
+	for (i = 0; i < SVIPC_NR_KNOBS; i++) {
+		svipc_sysctls[i] = (struct ctl_table){
+			.procname = svipc_knobs[i].name,
+			.maxlen = sizeof(int),
+			.mode = 0644,
+			.proc_handler = svipc_sysctl_handler,
+		};
+	}
+#ifdef SVIPC_HAVE_REGISTER_SYSCTL_SZ
+	svipc_sysctl_header = register_sysctl_sz("svipc", svipc_sysctls,
+						 SVIPC_NR_KNOBS);
+#else
+	/* The last entry stays empty: the table's end. */
+	svipc_sysctl_header = register_sysctl("svipc", svipc_sysctls);
+#endif
+	return svipc_sysctl_header ? 0 : -ENOMEM;
+}
+
+/* Waits for running handlers: none runs after this returns. */
+void svipc_sysctl_exit(void)
+{
+	unregister_sysctl_table(svipc_sysctl_header);
+}

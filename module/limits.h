@@ -1,41 +1,44 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The tunables: module parameters named and defaulted like native's
- * sysctls, writable by root at run time through
- * /sys/module/svipc/parameters/, validated on write.
+ * The tunables of one IPC namespace, named and defaulted like native's
+ * sysctls.  The initial namespace's are the module parameters, writable
+ * by root at run time through /sys/module/svipc/parameters/ and checked
+ * on write (limits.c); their values at load time are what every new
+ * namespace starts from.
  */
 #ifndef SVIPC_LIMITS_H
 #define SVIPC_LIMITS_H
 
 #include <linux/compiler.h>
+#include <linux/msg.h>
+#include <linux/sem.h>
+#include <linux/shm.h>
+#include <uapi/linux/shm.h>
 
-struct svipc_limit {
-	int val;
-	int min;
-	int max;
+struct svipc_limits {
+	int msgmax;
+	int msgmnb;
+	int msgmni;
+	/* kernel.sem's four; written together under svipc_sem_param_lock */
+	int semmsl;
+	int semmns;
+	int semopm;
+	int semmni;
+	int shmmni;
+	unsigned long shmmax;
+	unsigned long shmall;
+	int shm_rmid_forced;
 };
 
-extern struct svipc_limit svipc_msgmax;
-extern struct svipc_limit svipc_msgmnb;
-extern struct svipc_limit svipc_msgmni;
-extern struct svipc_limit svipc_semmsl;
-extern struct svipc_limit svipc_semmns;
-extern struct svipc_limit svipc_semopm;
-extern struct svipc_limit svipc_semmni;
-
-extern struct svipc_limit svipc_shmmni;
-extern unsigned long svipc_shmmax;
-extern unsigned long svipc_shmall;
-extern int svipc_shm_rmid_forced;
-
-static inline int svipc_limit_get(const struct svipc_limit *l)
-{
-	return READ_ONCE(l->val);
+/* Native's defaults. */
+#define SVIPC_LIMITS_INIT {						\
+	.msgmax = MSGMAX, .msgmnb = MSGMNB, .msgmni = MSGMNI,		\
+	.semmsl = SEMMSL, .semmns = SEMMNS, .semopm = SEMOPM,		\
+	.semmni = SEMMNI, .shmmni = SHMMNI, .shmmax = SHMMAX,		\
+	.shmall = SHMALL, .shm_rmid_forced = 0,				\
 }
 
-static inline unsigned long svipc_ulimit_get(const unsigned long *l)
-{
-	return READ_ONCE(*l);
-}
+/* A snapshot of one limit of namespace @ns: svipc_lim(ns, msgmax). */
+#define svipc_lim(ns, field)	READ_ONCE((ns)->lim.field)
 
 #endif /* SVIPC_LIMITS_H */

@@ -3,9 +3,10 @@
  * svipc: System V IPC as a loadable module.  This file registers the misc
  * device /dev/svipc and dispatches its ioctls to each kind.
  *
- * The device carries no per-open state: every object is global and
- * access is decided per object, so the node is mode 0666 and a descriptor
- * inherited across fork works unchanged.
+ * The device carries no per-open state: each call acts in the caller's
+ * IPC namespace (ns.c) and access is decided per object, as natively, so
+ * the node is mode 0666 and a descriptor inherited across fork, or
+ * passed to a process in another namespace, works unchanged.
  *
  * Unload: every message queue and semaphore set (obj.c), SEM_UNDO list
  * (undo.c) and shared memory mapping (shm.c) pins the module, so rmmod is
@@ -20,6 +21,8 @@
 #include <linux/module.h>
 #include <linux/uaccess.h>
 
+#include "ns.h"
+#include "sem.h"
 #include "svipc.h"
 
 static long svipc_version_ioctl(struct svipc_version __user *uarg)
@@ -35,7 +38,7 @@ static long svipc_version_ioctl(struct svipc_version __user *uarg)
 	return copy_to_user(uarg, &v, sizeof(v)) ? -EFAULT : 0;
 }
 
-static long svipc_msgget_ioctl(struct svipc_get __user *uarg)
+static long svipc_msgget_ioctl(struct svipc_ns *ns, struct svipc_get __user *uarg)
 {
 	struct svipc_get a;
 
@@ -43,40 +46,65 @@ static long svipc_msgget_ioctl(struct svipc_get __user *uarg)
 		return -EFAULT;
 	if (a.size || a.resv)
 		return -EINVAL;
-	return svipc_msgget(a.key, a.flags);
+	return svipc_msgget(ns, a.key, a.flags);
 }
 
 static long svipc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
+	struct svipc_ns *ns;
 
 	switch (cmd) {
 	case SVIPC_IOC_VERSION:
 		return svipc_version_ioctl(uarg);
 	case SVIPC_IOC_MSGGET:
-		return svipc_msgget_ioctl(uarg);
 	case SVIPC_IOC_MSGSND:
-		return svipc_msgsnd_ioctl(uarg);
 	case SVIPC_IOC_MSGRCV:
-		return svipc_msgrcv_ioctl(uarg);
 	case SVIPC_IOC_MSGCTL:
-		return svipc_msgctl_ioctl(uarg);
 	case SVIPC_IOC_SEMGET:
-		return svipc_semget_ioctl(uarg);
 	case SVIPC_IOC_SEMOP:
-		return svipc_semop_ioctl(uarg);
 	case SVIPC_IOC_SEMCTL:
-		return svipc_semctl_ioctl(uarg);
 	case SVIPC_IOC_SHMGET:
-		return svipc_shmget_ioctl(uarg);
 	case SVIPC_IOC_SHMAT:
-		return svipc_shmat_ioctl(uarg);
 	case SVIPC_IOC_SHMDT:
-		return svipc_shmdt_ioctl(uarg);
 	case SVIPC_IOC_SHMCTL:
-		return svipc_shmctl_ioctl(uarg);
+	case SVIPC_IOC_LIMIT:
+		break;
 	default:
 		return -ENOTTY;
+	}
+
+	ns = svipc_ns_current();
+	if (IS_ERR(ns))
+		return PTR_ERR(ns);
+	/* Undo lists left in namespaces this process has left: undo.c. */
+	svipc_undo_left_behind(ns);
+
+	switch (cmd) {
+	case SVIPC_IOC_MSGGET:
+		return svipc_msgget_ioctl(ns, uarg);
+	case SVIPC_IOC_MSGSND:
+		return svipc_msgsnd_ioctl(ns, uarg);
+	case SVIPC_IOC_MSGRCV:
+		return svipc_msgrcv_ioctl(ns, uarg);
+	case SVIPC_IOC_MSGCTL:
+		return svipc_msgctl_ioctl(ns, uarg);
+	case SVIPC_IOC_SEMGET:
+		return svipc_semget_ioctl(ns, uarg);
+	case SVIPC_IOC_SEMOP:
+		return svipc_semop_ioctl(ns, uarg);
+	case SVIPC_IOC_SEMCTL:
+		return svipc_semctl_ioctl(ns, uarg);
+	case SVIPC_IOC_SHMGET:
+		return svipc_shmget_ioctl(ns, uarg);
+	case SVIPC_IOC_SHMAT:
+		return svipc_shmat_ioctl(ns, uarg);
+	case SVIPC_IOC_SHMDT:
+		return svipc_shmdt_ioctl(uarg);
+	case SVIPC_IOC_LIMIT:
+		return svipc_limit_ioctl(ns, uarg);
+	default:
+		return svipc_shmctl_ioctl(ns, uarg);
 	}
 }
 
@@ -99,23 +127,28 @@ static int __init svipc_init(void)
 {
 	int err;
 
-	err = svipc_msg_init();
+	err = svipc_ns_init();
 	if (err)
 		return err;
 	err = svipc_sem_init();
 	if (err)
-		goto out_msg;
+		goto out_ns;
 	err = svipc_shm_init();
 	if (err)
 		goto out_sem;
 	err = svipc_proc_init();
 	if (err)
 		goto out_shm;
-	err = misc_register(&svipc_dev);
+	err = svipc_sysctl_init();
 	if (err)
 		goto out_proc;
+	err = misc_register(&svipc_dev);
+	if (err)
+		goto out_sysctl;
 	return 0;
 
+out_sysctl:
+	svipc_sysctl_exit();
 out_proc:
 	svipc_proc_exit();
 out_shm:
@@ -123,10 +156,8 @@ out_shm:
 	svipc_shm_exit();
 out_sem:
 	svipc_sem_stop_exit_probe();
-	svipc_sem_exit();
-	rcu_barrier();
-out_msg:
-	svipc_msg_exit();
+out_ns:
+	svipc_ns_exit();
 	return err;
 }
 
@@ -143,9 +174,13 @@ out_msg:
  *     unregister() waits until no probe runs.  They queue no task work
  *     and take no module reference; the only work they leave behind is
  *     shm.c's reap work, flushed by svipc_shm_exit();
- *  2. /proc/svipc readers: proc_remove() waits for them;
+ *  2. /proc/svipc readers and /proc/sys/svipc handlers: proc_remove()
+ *     and unregister_sysctl_table() wait for them;
  *  3. RCU callbacks that free removed objects and pids: rcu_barrier()
- *     waits for them, after the last place that can queue one.
+ *     waits for them, after the last place that can queue one;
+ *  4. ns.c's work: the poll for dead namespaces, cancelled, and the
+ *     frees of namespace tables, queued by RCU callbacks on ns.c's
+ *     workqueue, which svipc_ns_exit() destroys after rcu_barrier().
  *
  * Nothing else holds a pointer into the module: no module function
  * drops its module's last reference and then runs on, except the undo
@@ -158,14 +193,17 @@ static void __exit svipc_exit(void)
 	svipc_sem_stop_exit_probe();
 	svipc_shm_stop_exit_probe();
 	misc_deregister(&svipc_dev);
-	/* Waits for /proc/svipc readers, which walk the tables below. */
+	/* Wait for /proc/svipc readers and sysctl writers, which use the tables. */
 	svipc_proc_exit();
-	/* Frees the segments left; none is mapped (mappings pin us). */
+	svipc_sysctl_exit();
+	/* Stops the reap work, which walks the namespaces. */
 	svipc_shm_exit();
-	svipc_sem_exit();
-	/* Removed objects and pids are freed by RCU callbacks in this module. */
-	rcu_barrier();
-	svipc_msg_exit();
+	/*
+	 * Every namespace's tables: the segments left, none mapped
+	 * (mappings pin us).  Ends with rcu_barrier(): removed objects,
+	 * pids and tables are freed by RCU callbacks in this module.
+	 */
+	svipc_ns_exit();
 }
 
 module_init(svipc_init);

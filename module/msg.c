@@ -4,7 +4,7 @@
  *
  * Locking
  * -------
- * Lock order: msg_ids.rwsem -> msq->obj.lock (see obj.c).
+ * Lock order: ns->msg_ids.rwsem -> msq->obj.lock (see obj.c).
  *
  * msq->obj.lock protects everything in struct svipc_msq: the message
  * list, the two waiter lists, the counters, times and pids.  Message text
@@ -52,6 +52,7 @@
 #include <linux/uaccess.h>
 
 #include "limits.h"
+#include "ns.h"
 #include "svipc.h"
 
 /*
@@ -122,17 +123,6 @@ struct msg_sender {
 	struct task_struct *task;
 	size_t size;
 };
-
-static struct svipc_ids msg_ids;
-
-/*
- * Messages and bytes queued in all queues, for MSG_INFO.  Written on
- * every message and read only by MSG_INFO, which sums the CPUs' counts:
- * so, as native, updates stay in the CPU's own count (the _local
- * variants) and never take the counter's shared lock.
- */
-static struct percpu_counter msg_hdrs;
-static struct percpu_counter msg_bytes;
 
 static struct svipc_msq *to_msq(struct svipc_obj *obj)
 {
@@ -210,8 +200,8 @@ static struct svipc_msg *msg_alloc(size_t size)
  * one user copy per page of text; the rarer orders are sorted out on the
  * error paths.
  */
-static struct svipc_msg *msg_load(int msqid, const void __user *msgp,
-				  u32 width, size_t size)
+static struct svipc_msg *msg_load(struct svipc_ns *ns, int msqid,
+				  const void __user *msgp, u32 width, size_t size)
 {
 	size_t len = min_t(size_t, size, MSG_HEAD_LEN);
 	const char __user *src = msgp + width + len;
@@ -221,7 +211,7 @@ static struct svipc_msg *msg_load(int msqid, const void __user *msgp,
 	long mtype;
 	int err;
 
-	if (size > svipc_limit_get(&svipc_msgmax) || (long)size < 0 || msqid < 0) {
+	if (size > svipc_lim(ns, msgmax) || (long)size < 0 || msqid < 0) {
 		err = svipc_get_mtype(msgp, width, &mtype);
 		return ERR_PTR(err ?: -EINVAL);
 	}
@@ -342,12 +332,13 @@ static void msq_set_pid(struct pid **slot, struct pid *pid)
 	}
 }
 
-static int msg_limit(void)
+static int msg_limit(struct svipc_ns *ns)
 {
-	return svipc_limit_get(&svipc_msgmni);
+	return svipc_lim(ns, msgmni);
 }
 
-static struct svipc_obj *msq_alloc(const struct svipc_get_params *p)
+static struct svipc_obj *msq_alloc(struct svipc_ns *ns,
+				   const struct svipc_get_params *p)
 {
 	struct svipc_msq *q;
 
@@ -355,7 +346,7 @@ static struct svipc_obj *msq_alloc(const struct svipc_get_params *p)
 	if (!q)
 		return ERR_PTR(-ENOMEM);
 	q->ctime = ktime_get_real_seconds();
-	q->qbytes = svipc_limit_get(&svipc_msgmnb);
+	q->qbytes = svipc_lim(ns, msgmnb);
 	INIT_LIST_HEAD(&q->messages);
 	INIT_LIST_HEAD(&q->receivers);
 	INIT_LIST_HEAD(&q->senders);
@@ -374,11 +365,11 @@ static const struct svipc_kind_ops msg_ops = {
 	.pin_module = true,
 };
 
-int svipc_msgget(key_t key, int msgflg)
+int svipc_msgget(struct svipc_ns *ns, key_t key, int msgflg)
 {
 	struct svipc_get_params p = { .key = key, .flg = msgflg };
 
-	return svipc_get(&msg_ids, &p);
+	return svipc_get(&ns->msg_ids, &p);
 }
 
 static bool msg_fits(struct svipc_msq *q, size_t size)
@@ -470,8 +461,9 @@ static bool msg_pipelined_send(struct svipc_msq *q, struct svipc_msg *msg,
 	return false;
 }
 
-static long svipc_do_msgsnd(int msqid, const void __user *msgp, u32 width,
-			    size_t size, int msgflg)
+static long svipc_do_msgsnd(struct svipc_ns *ns, int msqid,
+			    const void __user *msgp, u32 width, size_t size,
+			    int msgflg)
 {
 	struct svipc_msg *msg;
 	struct svipc_msq *q;
@@ -480,12 +472,12 @@ static long svipc_do_msgsnd(int msqid, const void __user *msgp, u32 width,
 	struct svipc_wake_q wq = { };
 	long err;
 
-	msg = msg_load(msqid, msgp, width, size);
+	msg = msg_load(ns, msqid, msgp, width, size);
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
 
 	rcu_read_lock();
-	obj = svipc_obtain_check(&msg_ids, msqid);
+	obj = svipc_obtain_check(&ns->msg_ids, msqid);
 	if (IS_ERR(obj)) {
 		err = PTR_ERR(obj);
 		goto out_unlock_rcu;
@@ -534,8 +526,8 @@ static long svipc_do_msgsnd(int msqid, const void __user *msgp, u32 width,
 		list_add_tail(&msg->list, &q->messages);
 		q->cbytes += size;
 		q->qnum++;
-		percpu_counter_add_local(&msg_bytes, size);
-		percpu_counter_add_local(&msg_hdrs, 1);
+		percpu_counter_add_local(&ns->msg_bytes, size);
+		percpu_counter_add_local(&ns->msg_hdrs, 1);
 	}
 	msg = NULL;
 	err = 0;
@@ -554,7 +546,7 @@ static bool svipc_mtype_width_ok(u32 width)
 	return width == sizeof(s32) || width == sizeof(s64);
 }
 
-long svipc_msgsnd_ioctl(struct svipc_msgsnd __user *uarg)
+long svipc_msgsnd_ioctl(struct svipc_ns *ns, struct svipc_msgsnd __user *uarg)
 {
 	struct svipc_msgsnd a;
 
@@ -562,7 +554,7 @@ long svipc_msgsnd_ioctl(struct svipc_msgsnd __user *uarg)
 		return -EFAULT;
 	if (a.resv || !svipc_mtype_width_ok(a.mtype_size))
 		return -EINVAL;
-	return svipc_do_msgsnd(a.msqid, u64_to_user_ptr(a.msgp), a.mtype_size,
+	return svipc_do_msgsnd(ns, a.msqid, u64_to_user_ptr(a.msgp), a.mtype_size,
 			       a.msgsz, a.msgflg);
 }
 
@@ -617,13 +609,14 @@ static void msg_take(struct svipc_msq *q, struct svipc_msg *msg,
 	q->cbytes -= msg->size;
 	q->rtime = ktime_get_real_seconds();
 	msq_set_pid(&q->lrpid, task_tgid(current));
-	percpu_counter_sub_local(&msg_bytes, msg->size);
-	percpu_counter_sub_local(&msg_hdrs, 1);
+	percpu_counter_sub_local(&q->obj.ns->msg_bytes, msg->size);
+	percpu_counter_sub_local(&q->obj.ns->msg_hdrs, 1);
 	msg_wake_senders(q, wq, false);
 }
 
-static long svipc_do_msgrcv(int msqid, void __user *msgp, u32 width,
-			    size_t bufsz, long type, int msgflg)
+static long svipc_do_msgrcv(struct svipc_ns *ns, int msqid,
+			    void __user *msgp, u32 width, size_t bufsz,
+			    long type, int msgflg)
 {
 	struct svipc_msg *msg, *copy = NULL;
 	struct msg_receiver r;
@@ -638,7 +631,7 @@ static long svipc_do_msgrcv(int msqid, void __user *msgp, u32 width,
 	if (msgflg & MSG_COPY) {
 		if ((msgflg & MSG_EXCEPT) || !(msgflg & IPC_NOWAIT))
 			return -EINVAL;
-		n = min_t(size_t, bufsz, svipc_limit_get(&svipc_msgmax));
+		n = min_t(size_t, bufsz, svipc_lim(ns, msgmax));
 		copy = msg_alloc(n);
 		if (!copy)
 			return -ENOMEM;
@@ -650,7 +643,7 @@ static long svipc_do_msgrcv(int msqid, void __user *msgp, u32 width,
 	mode = msg_convert_mode(&type, msgflg);
 
 	rcu_read_lock();
-	obj = svipc_obtain_check(&msg_ids, msqid);
+	obj = svipc_obtain_check(&ns->msg_ids, msqid);
 	if (IS_ERR(obj)) {
 		msg = ERR_CAST(obj);
 		goto out_unlock_rcu;
@@ -738,7 +731,7 @@ out_unlock_rcu:
 	return n;
 }
 
-long svipc_msgrcv_ioctl(struct svipc_msgrcv __user *uarg)
+long svipc_msgrcv_ioctl(struct svipc_ns *ns, struct svipc_msgrcv __user *uarg)
 {
 	struct svipc_msgrcv a;
 
@@ -746,36 +739,37 @@ long svipc_msgrcv_ioctl(struct svipc_msgrcv __user *uarg)
 		return -EFAULT;
 	if (a.resv || !svipc_mtype_width_ok(a.mtype_size))
 		return -EINVAL;
-	return svipc_do_msgrcv(a.msqid, u64_to_user_ptr(a.msgp), a.mtype_size,
+	return svipc_do_msgrcv(ns, a.msqid, u64_to_user_ptr(a.msgp), a.mtype_size,
 			       a.msgsz, a.msgtyp, a.msgflg);
 }
 
-static int msgctl_info(int cmd, struct svipc_msginfo *info)
+static int msgctl_info(struct svipc_ns *ns, int cmd, struct svipc_msginfo *info)
 {
 	int max_idx;
 
 	memset(info, 0, sizeof(*info));
-	info->msgmni = svipc_limit_get(&svipc_msgmni);
-	info->msgmax = svipc_limit_get(&svipc_msgmax);
-	info->msgmnb = svipc_limit_get(&svipc_msgmnb);
+	info->msgmni = svipc_lim(ns, msgmni);
+	info->msgmax = svipc_lim(ns, msgmax);
+	info->msgmnb = svipc_lim(ns, msgmnb);
 	info->msgssz = MSGSSZ;
 	info->msgseg = MSGSEG;
-	down_read(&msg_ids.rwsem);
+	down_read(&ns->msg_ids.rwsem);
 	if (cmd == MSG_INFO) {
-		info->msgpool = msg_ids.in_use;
-		info->msgmap = percpu_counter_sum_positive(&msg_hdrs);
-		info->msgtql = percpu_counter_sum_positive(&msg_bytes);
+		info->msgpool = ns->msg_ids.in_use;
+		info->msgmap = percpu_counter_sum_positive(&ns->msg_hdrs);
+		info->msgtql = percpu_counter_sum_positive(&ns->msg_bytes);
 	} else {
 		info->msgmap = MSGMAP;
 		info->msgpool = MSGPOOL;
 		info->msgtql = MSGTQL;
 	}
-	max_idx = svipc_max_idx(&msg_ids);
-	up_read(&msg_ids.rwsem);
+	max_idx = svipc_max_idx(&ns->msg_ids);
+	up_read(&ns->msg_ids.rwsem);
 	return max_idx < 0 ? 0 : max_idx;
 }
 
-static int msgctl_stat(int msqid, int cmd, struct svipc_msqid_ds *ds)
+static int msgctl_stat(struct svipc_ns *ns, int msqid, int cmd,
+		       struct svipc_msqid_ds *ds)
 {
 	struct svipc_obj *obj;
 	struct svipc_msq *q;
@@ -784,9 +778,9 @@ static int msgctl_stat(int msqid, int cmd, struct svipc_msqid_ds *ds)
 	memset(ds, 0, sizeof(*ds));
 	rcu_read_lock();
 	if (cmd == MSG_STAT || cmd == MSG_STAT_ANY)
-		obj = svipc_obtain(&msg_ids, msqid);
+		obj = svipc_obtain(&ns->msg_ids, msqid);
 	else
-		obj = svipc_obtain_check(&msg_ids, msqid);
+		obj = svipc_obtain_check(&ns->msg_ids, msqid);
 	if (IS_ERR(obj)) {
 		err = PTR_ERR(obj);
 		goto out_unlock_rcu;
@@ -821,34 +815,36 @@ out_unlock_rcu:
 static void msq_remove(struct svipc_msq *q)
 	__releases(&q->obj.lock)
 {
+	struct svipc_ns *ns = q->obj.ns;
 	struct svipc_msg *msg, *t;
 	struct svipc_wake_q wq = { };
 
 	msg_wake_receivers(q, &wq, -EIDRM);
 	msg_wake_senders(q, &wq, true);
-	svipc_rmid(&msg_ids, &q->obj);
+	svipc_rmid(&ns->msg_ids, &q->obj);
 	svipc_unlock(&q->obj);
 	svipc_wake_up_q(&wq);
 
 	/* Removed and unlocked: nobody else touches the message list. */
 	list_for_each_entry_safe(msg, t, &q->messages, list) {
-		percpu_counter_sub_local(&msg_bytes, msg->size);
-		percpu_counter_sub_local(&msg_hdrs, 1);
+		percpu_counter_sub_local(&ns->msg_bytes, msg->size);
+		percpu_counter_sub_local(&ns->msg_hdrs, 1);
 		msg_free(msg);
 	}
 	svipc_putref(&q->obj, msq_free_rcu);
 }
 
-static int msgctl_down(int msqid, int cmd, const struct svipc_msqid_ds *ds)
+static int msgctl_down(struct svipc_ns *ns, int msqid, int cmd,
+		       const struct svipc_msqid_ds *ds)
 {
 	struct svipc_obj *obj;
 	struct svipc_msq *q;
 	struct svipc_wake_q wq = { };
 	int qbytes, err;
 
-	down_write(&msg_ids.rwsem);
+	down_write(&ns->msg_ids.rwsem);
 	rcu_read_lock();
-	obj = svipc_obtain_owner(&msg_ids, msqid);
+	obj = svipc_obtain_owner(&ns->msg_ids, msqid);
 	if (IS_ERR(obj)) {
 		err = PTR_ERR(obj);
 		goto out_unlock_rcu;
@@ -868,7 +864,7 @@ static int msgctl_down(int msqid, int cmd, const struct svipc_msqid_ds *ds)
 	 * as unsigned, and stored sign-extended.
 	 */
 	qbytes = (int)lower_32_bits(ds->qbytes);
-	if ((u32)qbytes > (u32)svipc_limit_get(&svipc_msgmnb) &&
+	if ((u32)qbytes > (u32)svipc_lim(ns, msgmnb) &&
 	    !capable(CAP_SYS_RESOURCE)) {
 		err = -EPERM;
 		goto out_unlock_rcu;
@@ -888,11 +884,11 @@ out_unlock:
 	svipc_wake_up_q(&wq);
 out_unlock_rcu:
 	rcu_read_unlock();
-	up_write(&msg_ids.rwsem);
+	up_write(&ns->msg_ids.rwsem);
 	return err;
 }
 
-long svipc_msgctl_ioctl(struct svipc_ctl __user *uarg)
+long svipc_msgctl_ioctl(struct svipc_ns *ns, struct svipc_ctl __user *uarg)
 {
 	struct svipc_msqid_ds ds;
 	struct svipc_msginfo info;
@@ -911,14 +907,14 @@ long svipc_msgctl_ioctl(struct svipc_ctl __user *uarg)
 	switch (a.cmd) {
 	case IPC_INFO:
 	case MSG_INFO:
-		err = msgctl_info(a.cmd, &info);
+		err = msgctl_info(ns, a.cmd, &info);
 		if (copy_to_user(buf, &info, sizeof(info)))
 			err = -EFAULT;
 		return err;
 	case IPC_STAT:
 	case MSG_STAT:
 	case MSG_STAT_ANY:
-		err = msgctl_stat(a.id, a.cmd, &ds);
+		err = msgctl_stat(ns, a.id, a.cmd, &ds);
 		if (err < 0)
 			return err;
 		if (copy_to_user(buf, &ds, sizeof(ds)))
@@ -927,9 +923,9 @@ long svipc_msgctl_ioctl(struct svipc_ctl __user *uarg)
 	case IPC_SET:
 		if (copy_from_user(&ds, buf, sizeof(ds)))
 			return -EFAULT;
-		return msgctl_down(a.id, a.cmd, &ds);
+		return msgctl_down(ns, a.id, a.cmd, &ds);
 	case IPC_RMID:
-		return msgctl_down(a.id, a.cmd, NULL);
+		return msgctl_down(ns, a.id, a.cmd, NULL);
 	default:
 		return -EINVAL;
 	}
@@ -937,17 +933,12 @@ long svipc_msgctl_ioctl(struct svipc_ctl __user *uarg)
 
 /* ---- /proc/svipc/msg (proc.c) ------------------------------------------ */
 
-struct svipc_ids *svipc_msg_ids(void)
-{
-	return &msg_ids;
-}
-
 /* Caller holds msg_ids.rwsem and obj->lock. */
 void svipc_msg_proc_get(struct svipc_obj *obj, struct svipc_msg_proc *p)
 {
 	struct svipc_msq *q = to_msq(obj);
 
-	lockdep_assert_held(&msg_ids.rwsem);
+	lockdep_assert_held(&obj->ns->msg_ids.rwsem);
 	svipc_assert_locked(obj);
 	p->cbytes = q->cbytes;
 	p->qnum = q->qnum;
@@ -958,23 +949,40 @@ void svipc_msg_proc_get(struct svipc_obj *obj, struct svipc_msg_proc *p)
 	p->ctime = q->ctime;
 }
 
-int svipc_msg_init(void)
+int svipc_msg_ns_init(struct svipc_ns *ns)
 {
 	int err;
 
-	svipc_ids_init(&msg_ids, &msg_ops);
-	err = percpu_counter_init(&msg_hdrs, 0, GFP_KERNEL);
+	svipc_ids_init(&ns->msg_ids, &msg_ops, ns);
+	err = percpu_counter_init(&ns->msg_hdrs, 0, GFP_KERNEL_ACCOUNT);
 	if (err)
 		return err;
-	err = percpu_counter_init(&msg_bytes, 0, GFP_KERNEL);
+	err = percpu_counter_init(&ns->msg_bytes, 0, GFP_KERNEL_ACCOUNT);
 	if (err)
-		percpu_counter_destroy(&msg_hdrs);
+		percpu_counter_destroy(&ns->msg_hdrs);
 	return err;
 }
 
-void svipc_msg_exit(void)
+/*
+ * The namespace died, or the module goes: remove every queue.  No task
+ * is in the namespace any more, so nobody waits on them.
+ */
+void svipc_msg_ns_clear(struct svipc_ns *ns)
 {
-	percpu_counter_destroy(&msg_bytes);
-	percpu_counter_destroy(&msg_hdrs);
-	svipc_ids_destroy(&msg_ids);
+	struct svipc_obj *obj;
+	int id;
+
+	down_write(&ns->msg_ids.rwsem);
+	idr_for_each_entry(&ns->msg_ids.idr, obj, id) {
+		svipc_lock(obj);
+		msq_remove(to_msq(obj));	/* unlocks */
+	}
+	up_write(&ns->msg_ids.rwsem);
+}
+
+void svipc_msg_ns_free(struct svipc_ns *ns)
+{
+	percpu_counter_destroy(&ns->msg_bytes);
+	percpu_counter_destroy(&ns->msg_hdrs);
+	svipc_ids_destroy(&ns->msg_ids);
 }

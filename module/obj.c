@@ -6,7 +6,7 @@
  * -------
  * Lock order (outermost first):
  *
- *	ids->rwsem		(one per kind)
+ *	ids->rwsem		(one per kind and namespace)
  *	  obj->lock		(one per object)
  *
  * ids->rwsem serialises the things that change the table: creating an
@@ -43,9 +43,11 @@
 #include <linux/tracepoint.h>
 #include <linux/user_namespace.h>
 
+#include "ns.h"
 #include "svipc.h"
 
-void svipc_ids_init(struct svipc_ids *ids, const struct svipc_kind_ops *ops)
+void svipc_ids_init(struct svipc_ids *ids, const struct svipc_kind_ops *ops,
+		    struct svipc_ns *ns)
 {
 	init_rwsem(&ids->rwsem);
 	idr_init(&ids->idr);
@@ -56,6 +58,7 @@ void svipc_ids_init(struct svipc_ids *ids, const struct svipc_kind_ops *ops)
 	ids->seq = 0;
 	init_llist_head(&ids->reap);
 	ids->ops = ops;
+	ids->ns = ns;
 }
 
 void svipc_ids_destroy(struct svipc_ids *ids)
@@ -120,7 +123,7 @@ static int svipc_addid(struct svipc_ids *ids, struct svipc_obj *obj)
 	int idx, window;
 
 	lockdep_assert_held_write(&ids->rwsem);
-	if (ids->in_use >= ids->ops->limit())
+	if (ids->in_use >= ids->ops->limit(ids->ns))
 		return -ENOSPC;
 
 	/*
@@ -162,7 +165,7 @@ static int svipc_newobj(struct svipc_ids *ids, const struct svipc_get_params *p)
 	struct svipc_obj *obj;
 	int id;
 
-	obj = ids->ops->alloc(p);
+	obj = ids->ops->alloc(ids->ns, p);
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
 
@@ -173,6 +176,7 @@ static int svipc_newobj(struct svipc_ids *ids, const struct svipc_get_params *p)
 		spin_lock_init(&obj->lock);
 	obj->deleted = false;
 	obj->hidden = false;
+	obj->ns = ids->ns;
 	obj->key = p->key;
 	obj->mode = p->flg & 0777;
 	obj->uid = cred->euid;
@@ -264,7 +268,8 @@ struct svipc_obj *svipc_obtain_check(struct svipc_ids *ids, int id)
 
 /*
  * For IPC_SET and IPC_RMID: the caller must be the owner or creator, or
- * have CAP_SYS_ADMIN.  Caller holds ids->rwsem for write and is in RCU.
+ * have CAP_SYS_ADMIN over the namespace.  Caller holds ids->rwsem for
+ * write and is in RCU.
  */
 struct svipc_obj *svipc_obtain_owner(struct svipc_ids *ids, int id)
 {
@@ -276,15 +281,15 @@ struct svipc_obj *svipc_obtain_owner(struct svipc_ids *ids, int id)
 	if (IS_ERR(obj))
 		return obj;
 	if (uid_eq(euid, obj->cuid) || uid_eq(euid, obj->uid) ||
-	    ns_capable(&init_user_ns, CAP_SYS_ADMIN))
+	    ns_capable(ids->ns->user_ns, CAP_SYS_ADMIN))
 		return obj;
 	return ERR_PTR(-EPERM);
 }
 
 /*
- * Owner/group/other check of @flag's permission bits.  svipc objects are
- * global, like those of the initial IPC namespace, so the capability that
- * overrides the check must be held there.  Returns 0 or -EACCES.
+ * Owner/group/other check of @flag's permission bits.  As native, the
+ * capability that overrides the check is checked in the user namespace
+ * that owns the object's IPC namespace.  Returns 0 or -EACCES.
  */
 int svipc_perms(struct svipc_obj *obj, short flag)
 {
@@ -298,7 +303,7 @@ int svipc_perms(struct svipc_obj *obj, short flag)
 	else if (in_group_p(obj->cgid) || in_group_p(obj->gid))
 		granted >>= 3;
 	if ((requested & ~granted & 0007) &&
-	    !ns_capable(&init_user_ns, CAP_IPC_OWNER))
+	    !ns_capable(obj->ns->user_ns, CAP_IPC_OWNER))
 		return -EACCES;
 	return 0;
 }

@@ -58,6 +58,7 @@ struct svipc_obj {
 	 */
 	bool hidden;
 	int id;				/* [const] */
+	struct svipc_ns *ns;		/* [const] the namespace it lives in */
 	key_t key;			/* [lock]+[rwsem] shm may make it private */
 	kuid_t uid;			/* [lock] */
 	kgid_t gid;			/* [lock] */
@@ -77,12 +78,14 @@ struct svipc_get_params {
 };
 
 struct svipc_ids;
+struct svipc_ns;
 
 struct svipc_kind_ops {
 	/* Current limit on the number of objects of this kind. */
-	int (*limit)(void);
+	int (*limit)(struct svipc_ns *ns);
 	/* Allocate and initialise an object; the layer fills the perm part. */
-	struct svipc_obj *(*alloc)(const struct svipc_get_params *p);
+	struct svipc_obj *(*alloc)(struct svipc_ns *ns,
+				   const struct svipc_get_params *p);
 	/* Undo @alloc for an object that was never published. */
 	void (*free_unpublished)(struct svipc_obj *obj);
 	/* Kind-specific checks on an existing object (size, nsems). */
@@ -120,9 +123,11 @@ struct svipc_ids {
 	/* Objects removed by svipc_mark_removed(), still in the table. */
 	struct llist_head reap;
 	const struct svipc_kind_ops *ops;
+	struct svipc_ns *ns;		/* the namespace it belongs to */
 };
 
-void svipc_ids_init(struct svipc_ids *ids, const struct svipc_kind_ops *ops);
+void svipc_ids_init(struct svipc_ids *ids, const struct svipc_kind_ops *ops,
+		    struct svipc_ns *ns);
 void svipc_ids_destroy(struct svipc_ids *ids);
 void svipc_ids_down_write(struct svipc_ids *ids);
 void svipc_ids_down_read(struct svipc_ids *ids);

@@ -35,9 +35,9 @@
  * global mode, because semop's fast path changes a semaphore's otime
  * under that semaphore's lock only.
  *
- * As natively, pids are shown in the pid namespace of the task that
- * opened the file, and uids/gids in the user namespace of its
- * credentials (seq_user_ns).
+ * As natively, a file lists the objects of the IPC namespace of the
+ * task that opened it, with pids in that task's pid namespace and
+ * uids/gids in the user namespace of its credentials (seq_user_ns).
  *
  * Lifetime
  * --------
@@ -53,13 +53,14 @@
 #include <linux/seq_file.h>
 #include <linux/user_namespace.h>
 
+#include "ns.h"
 #include "sem.h"
 #include "svipc.h"
 
 struct svipc_proc_kind {
 	const char *name;
 	const char *header;
-	struct svipc_ids *(*ids)(void);
+	size_t ids;			/* the table's offset in struct svipc_ns */
 	/* Locks the object, prints its line, unlocks. */
 	void (*show)(struct seq_file *s, struct svipc_obj *obj,
 		     struct pid_namespace *pid_ns);
@@ -69,6 +70,9 @@ struct svipc_proc_kind {
 struct svipc_proc_iter {
 	const struct svipc_proc_kind *kind;
 	struct pid_namespace *pid_ns;	/* the opener's; a reference */
+	/* The opener's IPC namespace, kept alive as native's file does. */
+	struct ipc_namespace *ipc_ns;	/* a reference */
+	struct svipc_ns *ns;		/* its tables; a reference */
 };
 
 static struct proc_dir_entry *svipc_proc_dir;
@@ -153,20 +157,20 @@ static const struct svipc_proc_kind svipc_proc_kinds[] = {
 		.name = "msg",
 		.header =
 			"       key      msqid perms      cbytes       qnum lspid lrpid   uid   gid  cuid  cgid      stime      rtime      ctime\n",
-		.ids = svipc_msg_ids,
+		.ids = offsetof(struct svipc_ns, msg_ids),
 		.show = svipc_proc_show_msg,
 	},
 	{
 		.name = "sem",
 		.header =
 			"       key      semid perms      nsems   uid   gid  cuid  cgid      otime      ctime\n",
-		.ids = svipc_sem_ids,
+		.ids = offsetof(struct svipc_ns, sem_ids),
 		.show = svipc_proc_show_sem,
 	},
 	{
 		.name = "shm",
 		.header = SVIPC_SHM_HEADER,
-		.ids = svipc_shm_ids,
+		.ids = offsetof(struct svipc_ns, shm_ids),
 		.show = svipc_proc_show_shm,
 	},
 };
@@ -175,7 +179,7 @@ static struct svipc_ids *svipc_proc_ids(struct seq_file *s)
 {
 	struct svipc_proc_iter *iter = s->private;
 
-	return iter->kind->ids();
+	return (struct svipc_ids *)((char *)iter->ns + iter->kind->ids);
 }
 
 /*
@@ -241,13 +245,19 @@ static const struct seq_operations svipc_proc_seq_ops = {
 static int svipc_proc_open(struct inode *inode, struct file *file)
 {
 	struct svipc_proc_iter *iter;
+	struct svipc_ns *ns;
 
+	ns = svipc_ns_current();
+	if (IS_ERR(ns))
+		return PTR_ERR(ns);
 	iter = __seq_open_private(file, &svipc_proc_seq_ops, sizeof(*iter));
 	if (!iter)
 		return -ENOMEM;
 	iter->kind = pde_data(inode);
 	/* As native: the opener's view, whoever reads the file later. */
 	iter->pid_ns = get_pid_ns(task_active_pid_ns(current));
+	iter->ipc_ns = svipc_ipc_ns_get_current();
+	iter->ns = svipc_ns_get(ns);
 	return 0;
 }
 
@@ -257,6 +267,8 @@ static int svipc_proc_release(struct inode *inode, struct file *file)
 	struct svipc_proc_iter *iter = s->private;
 
 	put_pid_ns(iter->pid_ns);
+	svipc_ns_put(iter->ns);
+	svipc_ipc_ns_put(iter->ipc_ns);
 	return seq_release_private(inode, file);
 }
 

@@ -6,7 +6,7 @@
  * -------
  * Lock order (outermost first):
  *
- *	sem_ids.rwsem				(get, IPC_SET, IPC_RMID, INFO)
+ *	ns->sem_ids.rwsem			(get, IPC_SET, IPC_RMID, INFO)
  *	  sma->obj.lock  or  sma->sems[i].lock	(see below)
  *	    ulp->lock				(a process's undo list)
  *
@@ -58,6 +58,7 @@
 #include <linux/uaccess.h>
 
 #include "limits.h"
+#include "ns.h"
 #include "sem.h"
 #include "svipc.h"
 
@@ -78,17 +79,14 @@ struct sem_queue {
 	bool alter;
 };
 
-static struct svipc_ids sem_ids;
-static int sem_used;			/* semaphores in all sets; sem_ids.rwsem */
-
 static struct svipc_sem_array *to_sma(struct svipc_obj *obj)
 {
 	return container_of(obj, struct svipc_sem_array, obj);
 }
 
-struct svipc_sem_array *svipc_sem_obtain_check(int semid)
+struct svipc_sem_array *svipc_sem_obtain_check(struct svipc_ns *ns, int semid)
 {
-	struct svipc_obj *obj = svipc_obtain_check(&sem_ids, semid);
+	struct svipc_obj *obj = svipc_obtain_check(&ns->sem_ids, semid);
 
 	return IS_ERR(obj) ? ERR_CAST(obj) : to_sma(obj);
 }
@@ -450,7 +448,8 @@ static void sem_queue_sleeper(struct svipc_sem_array *sma, struct sem_queue *q)
 	sma->complex_count++;
 }
 
-static long sem_do_semtimedop(int semid, struct sembuf *sops, int nsops,
+static long sem_do_semtimedop(struct svipc_ns *ns, int semid,
+			      struct sembuf *sops, int nsops,
 			      const struct timespec64 *timeout)
 {
 	struct svipc_sem_array *sma;
@@ -479,13 +478,13 @@ static long sem_do_semtimedop(int semid, struct sembuf *sops, int nsops,
 
 	rcu_read_lock();
 	if (undos) {
-		un = svipc_find_alloc_undo(semid);
+		un = svipc_find_alloc_undo(ns, semid);
 		if (IS_ERR(un)) {
 			error = PTR_ERR(un);
 			goto out_rcu;
 		}
 	}
-	sma = svipc_sem_obtain_check(semid);
+	sma = svipc_sem_obtain_check(ns, semid);
 	if (IS_ERR(sma)) {
 		error = PTR_ERR(sma);
 		goto out_rcu;
@@ -553,7 +552,7 @@ out_rcu:
 	return error;
 }
 
-long svipc_semop_ioctl(struct svipc_semop __user *uarg)
+long svipc_semop_ioctl(struct svipc_ns *ns, struct svipc_semop __user *uarg)
 {
 	struct sembuf fast[SEM_OPS_FAST], *sops = fast;
 	struct timespec64 ts, *timeout = NULL;
@@ -573,7 +572,7 @@ long svipc_semop_ioctl(struct svipc_semop __user *uarg)
 		ts.tv_nsec = uts.tv_nsec;
 		timeout = &ts;
 	}
-	if (a.nsops > (unsigned int)svipc_limit_get(&svipc_semopm))
+	if (a.nsops > (unsigned int)svipc_lim(ns, semopm))
 		return -E2BIG;
 	if (a.nsops < 1)
 		return -EINVAL;
@@ -586,7 +585,7 @@ long svipc_semop_ioctl(struct svipc_semop __user *uarg)
 	if (copy_from_user(sops, u64_to_user_ptr(a.sops), a.nsops * sizeof(*sops)))
 		err = -EFAULT;
 	else
-		err = sem_do_semtimedop(a.semid, sops, a.nsops, timeout);
+		err = sem_do_semtimedop(ns, a.semid, sops, a.nsops, timeout);
 	if (sops != fast)
 		kvfree(sops);
 	return err;
@@ -594,20 +593,21 @@ long svipc_semop_ioctl(struct svipc_semop __user *uarg)
 
 /* ---- semget ------------------------------------------------------------- */
 
-static int sem_limit(void)
+static int sem_limit(struct svipc_ns *ns)
 {
-	return svipc_limit_get(&svipc_semmni);
+	return svipc_lim(ns, semmni);
 }
 
 /* Called under sem_ids.rwsem (write). */
-static struct svipc_obj *sma_alloc(const struct svipc_get_params *p)
+static struct svipc_obj *sma_alloc(struct svipc_ns *ns,
+				   const struct svipc_get_params *p)
 {
 	struct svipc_sem_array *sma;
 	int i, nsems = p->size;
 
 	if (!nsems)
 		return ERR_PTR(-EINVAL);
-	if (sem_used + nsems > svipc_limit_get(&svipc_semmns))
+	if (ns->sem_used + nsems > svipc_lim(ns, semmns))
 		return ERR_PTR(-ENOSPC);
 	sma = kvzalloc(struct_size(sma, sems, nsems), GFP_KERNEL_ACCOUNT);
 	if (!sma)
@@ -622,7 +622,7 @@ static struct svipc_obj *sma_alloc(const struct svipc_get_params *p)
 	INIT_LIST_HEAD(&sma->undos);
 	sma->nsems = nsems;
 	sma->ctime = ktime_get_real_seconds();
-	sem_used += nsems;
+	ns->sem_used += nsems;
 	return &sma->obj;
 }
 
@@ -649,7 +649,7 @@ static void sma_free_unpublished(struct svipc_obj *obj)
 {
 	struct svipc_sem_array *sma = to_sma(obj);
 
-	sem_used -= sma->nsems;
+	obj->ns->sem_used -= sma->nsems;
 	sma_free(sma);
 }
 
@@ -668,7 +668,7 @@ static const struct svipc_kind_ops sem_ops = {
 	.pin_module = true,
 };
 
-long svipc_semget_ioctl(struct svipc_get __user *uarg)
+long svipc_semget_ioctl(struct svipc_ns *ns, struct svipc_get __user *uarg)
 {
 	struct svipc_get a;
 	struct svipc_get_params p;
@@ -679,23 +679,23 @@ long svipc_semget_ioctl(struct svipc_get __user *uarg)
 	if (a.resv)
 		return -EINVAL;
 	nsems = (s64)a.size;
-	if (nsems < 0 || nsems > svipc_limit_get(&svipc_semmsl) || nsems > INT_MAX)
+	if (nsems < 0 || nsems > svipc_lim(ns, semmsl) || nsems > INT_MAX)
 		return -EINVAL;
 	p.key = a.key;
 	p.flg = a.flags;
 	p.size = nsems;
-	return svipc_get(&sem_ids, &p);
+	return svipc_get(&ns->sem_ids, &p);
 }
 
 /* ---- semctl ------------------------------------------------------------- */
 
-static int semctl_info(int cmd, void __user *buf)
+static int semctl_info(struct svipc_ns *ns, int cmd, void __user *buf)
 {
 	struct svipc_seminfo info = {
-		.semmni = svipc_limit_get(&svipc_semmni),
-		.semmns = svipc_limit_get(&svipc_semmns),
-		.semmsl = svipc_limit_get(&svipc_semmsl),
-		.semopm = svipc_limit_get(&svipc_semopm),
+		.semmni = svipc_lim(ns, semmni),
+		.semmns = svipc_lim(ns, semmns),
+		.semmsl = svipc_lim(ns, semmsl),
+		.semopm = svipc_lim(ns, semopm),
 		.semvmx = SEMVMX,
 		.semmnu = SEMMNU,
 		.semmap = SEMMAP,
@@ -703,17 +703,17 @@ static int semctl_info(int cmd, void __user *buf)
 	};
 	int max_idx;
 
-	down_read(&sem_ids.rwsem);
+	down_read(&ns->sem_ids.rwsem);
 	if (cmd == SEM_INFO) {
 		/* As native: these two fields count what is in use. */
-		info.semusz = sem_ids.in_use;
-		info.semaem = sem_used;
+		info.semusz = ns->sem_ids.in_use;
+		info.semaem = ns->sem_used;
 	} else {
 		info.semusz = SEMUSZ;
 		info.semaem = SEMAEM;
 	}
-	max_idx = svipc_max_idx(&sem_ids);
-	up_read(&sem_ids.rwsem);
+	max_idx = svipc_max_idx(&ns->sem_ids);
+	up_read(&ns->sem_ids.rwsem);
 	if (copy_to_user(buf, &info, sizeof(info)))
 		return -EFAULT;
 	return max_idx < 0 ? 0 : max_idx;
@@ -729,7 +729,8 @@ static time64_t sem_get_otime(struct svipc_sem_array *sma)
 	return t;
 }
 
-static int semctl_stat(int semid, int cmd, struct svipc_semid_ds *ds)
+static int semctl_stat(struct svipc_ns *ns, int semid, int cmd,
+		       struct svipc_semid_ds *ds)
 {
 	struct svipc_sem_array *sma;
 	struct svipc_obj *obj;
@@ -738,9 +739,9 @@ static int semctl_stat(int semid, int cmd, struct svipc_semid_ds *ds)
 	memset(ds, 0, sizeof(*ds));
 	rcu_read_lock();
 	if (cmd == SEM_STAT || cmd == SEM_STAT_ANY)
-		obj = svipc_obtain(&sem_ids, semid);
+		obj = svipc_obtain(&ns->sem_ids, semid);
 	else
-		obj = svipc_obtain_check(&sem_ids, semid);
+		obj = svipc_obtain_check(&ns->sem_ids, semid);
 	if (IS_ERR(obj)) {
 		err = PTR_ERR(obj);
 		goto out_rcu;
@@ -806,7 +807,7 @@ static void sem_set_pid(struct svipc_sem *sem)
 	svipc_set_pid(&sem->sempid, task_tgid(current));
 }
 
-static int semctl_setval(int semid, int semnum, int val)
+static int semctl_setval(struct svipc_ns *ns, int semid, int semnum, int val)
 {
 	struct svipc_sem_array *sma;
 	struct svipc_wake_q wq = { };
@@ -815,7 +816,7 @@ static int semctl_setval(int semid, int semnum, int val)
 	if (val > SEMVMX || val < 0)
 		return -ERANGE;
 	rcu_read_lock();
-	sma = svipc_sem_obtain_check(semid);
+	sma = svipc_sem_obtain_check(ns, semid);
 	if (IS_ERR(sma)) {
 		err = PTR_ERR(sma);
 		goto out_rcu;
@@ -912,14 +913,15 @@ static int semctl_getall(struct svipc_sem_array *sma, u16 __user *array)
 }
 
 /* GETVAL, GETPID, GETNCNT, GETZCNT, GETALL, SETALL. */
-static int semctl_main(int semid, int semnum, int cmd, void __user *buf)
+static int semctl_main(struct svipc_ns *ns, int semid, int semnum, int cmd,
+		       void __user *buf)
 {
 	struct svipc_sem_array *sma;
 	struct svipc_sem *sem;
 	int err;
 
 	rcu_read_lock();
-	sma = svipc_sem_obtain_check(semid);
+	sma = svipc_sem_obtain_check(ns, semid);
 	if (IS_ERR(sma)) {
 		err = PTR_ERR(sma);
 		goto out_rcu;
@@ -1011,22 +1013,23 @@ static void sem_remove(struct svipc_sem_array *sma)
 			sem_wake(q, -EIDRM, &wq);
 		}
 	}
-	svipc_rmid(&sem_ids, &sma->obj);
-	sem_used -= sma->nsems;
+	svipc_rmid(&sma->obj.ns->sem_ids, &sma->obj);
+	sma->obj.ns->sem_used -= sma->nsems;
 	svipc_sem_unlock_all(sma);
 	svipc_wake_up_q(&wq);
 	svipc_putref(&sma->obj, sma_free_rcu);
 }
 
-static int semctl_down(int semid, int cmd, const struct svipc_semid_ds *ds)
+static int semctl_down(struct svipc_ns *ns, int semid, int cmd,
+		       const struct svipc_semid_ds *ds)
 {
 	struct svipc_sem_array *sma;
 	struct svipc_obj *obj;
 	int err;
 
-	down_write(&sem_ids.rwsem);
+	down_write(&ns->sem_ids.rwsem);
 	rcu_read_lock();
-	obj = svipc_obtain_owner(&sem_ids, semid);
+	obj = svipc_obtain_owner(&ns->sem_ids, semid);
 	if (IS_ERR(obj)) {
 		err = PTR_ERR(obj);
 		goto out_rcu;
@@ -1044,11 +1047,11 @@ static int semctl_down(int semid, int cmd, const struct svipc_semid_ds *ds)
 	svipc_sem_unlock_all(sma);
 out_rcu:
 	rcu_read_unlock();
-	up_write(&sem_ids.rwsem);
+	up_write(&ns->sem_ids.rwsem);
 	return err;
 }
 
-long svipc_semctl_ioctl(struct svipc_ctl __user *uarg)
+long svipc_semctl_ioctl(struct svipc_ns *ns, struct svipc_ctl __user *uarg)
 {
 	struct svipc_semid_ds ds;
 	struct svipc_ctl a;
@@ -1066,11 +1069,11 @@ long svipc_semctl_ioctl(struct svipc_ctl __user *uarg)
 	switch (a.cmd) {
 	case IPC_INFO:
 	case SEM_INFO:
-		return semctl_info(a.cmd, buf);
+		return semctl_info(ns, a.cmd, buf);
 	case IPC_STAT:
 	case SEM_STAT:
 	case SEM_STAT_ANY:
-		err = semctl_stat(a.id, a.cmd, &ds);
+		err = semctl_stat(ns, a.id, a.cmd, &ds);
 		if (err < 0)
 			return err;
 		if (copy_to_user(buf, &ds, sizeof(ds)))
@@ -1082,16 +1085,16 @@ long svipc_semctl_ioctl(struct svipc_ctl __user *uarg)
 	case GETNCNT:
 	case GETZCNT:
 	case SETALL:
-		return semctl_main(a.id, a.semnum, a.cmd, buf);
+		return semctl_main(ns, a.id, a.semnum, a.cmd, buf);
 	case SETVAL:
 		/* The union's int, as the native call reads it. */
-		return semctl_setval(a.id, a.semnum, (int)a.buf);
+		return semctl_setval(ns, a.id, a.semnum, (int)a.buf);
 	case IPC_SET:
 		if (copy_from_user(&ds, buf, sizeof(ds)))
 			return -EFAULT;
-		return semctl_down(a.id, a.cmd, &ds);
+		return semctl_down(ns, a.id, a.cmd, &ds);
 	case IPC_RMID:
-		return semctl_down(a.id, a.cmd, NULL);
+		return semctl_down(ns, a.id, a.cmd, NULL);
 	default:
 		return -EINVAL;
 	}
@@ -1099,15 +1102,10 @@ long svipc_semctl_ioctl(struct svipc_ctl __user *uarg)
 
 /* ---- /proc/svipc/sem (proc.c) ------------------------------------------ */
 
-struct svipc_ids *svipc_sem_ids(void)
-{
-	return &sem_ids;
-}
-
 /* Caller holds sem_ids.rwsem and the global lock (svipc_sem_lock_all). */
 void svipc_sem_proc_get(struct svipc_sem_array *sma, struct svipc_sem_proc *p)
 {
-	lockdep_assert_held(&sem_ids.rwsem);
+	lockdep_assert_held(&sma->obj.ns->sem_ids.rwsem);
 	lockdep_assert_held(&sma->obj.raw_lock);
 	p->nsems = sma->nsems;
 	p->otime = sem_get_otime(sma);
@@ -1116,7 +1114,6 @@ void svipc_sem_proc_get(struct svipc_sem_array *sma, struct svipc_sem_proc *p)
 
 int svipc_sem_init(void)
 {
-	svipc_ids_init(&sem_ids, &sem_ops);
 	return svipc_undo_init();
 }
 
@@ -1126,7 +1123,30 @@ void svipc_sem_stop_exit_probe(void)
 	svipc_undo_exit();
 }
 
-void svipc_sem_exit(void)
+void svipc_sem_ns_init(struct svipc_ns *ns)
 {
-	svipc_ids_destroy(&sem_ids);
+	svipc_ids_init(&ns->sem_ids, &sem_ops, ns);
+}
+
+/*
+ * The namespace died, or the module goes: remove every set.  Nobody
+ * waits on them; undo entries of processes that left the namespace are
+ * detached, as by IPC_RMID.
+ */
+void svipc_sem_ns_clear(struct svipc_ns *ns)
+{
+	struct svipc_obj *obj;
+	int id;
+
+	down_write(&ns->sem_ids.rwsem);
+	idr_for_each_entry(&ns->sem_ids.idr, obj, id) {
+		svipc_sem_lock_all(to_sma(obj));
+		sem_remove(to_sma(obj));	/* unlocks */
+	}
+	up_write(&ns->sem_ids.rwsem);
+}
+
+void svipc_sem_ns_free(struct svipc_ns *ns)
+{
+	svipc_ids_destroy(&ns->sem_ids);
 }

@@ -48,17 +48,20 @@ struct svipc_undo {
 	short semadj[];			/* under the set's lock(s) */
 };
 
-/* A process's (thread group's) undo list. */
+/* A process's (thread group's) undo list in one namespace. */
 struct svipc_undo_list {
 	struct hlist_node node;		/* process table: RCU, undo_table_lock */
 	const void *owner;		/* the task's signal_struct */
+	struct svipc_ns *ns;		/* its namespace; a reference */
 	raw_spinlock_t lock;		/* protects list; raw: see undo.c */
 	struct list_head list;		/* struct svipc_undo, most recent first */
 	struct rcu_head rcu;		/* lookups may still see it when freed */
 };
 
 /* sem.c */
-struct svipc_sem_array *svipc_sem_obtain_check(int semid);
+struct svipc_ns;
+
+struct svipc_sem_array *svipc_sem_obtain_check(struct svipc_ns *ns, int semid);
 void svipc_sem_putref(struct svipc_sem_array *sma);
 void svipc_sem_lock_all(struct svipc_sem_array *sma) __acquires(&sma->obj.raw_lock);
 void svipc_sem_unlock_all(struct svipc_sem_array *sma) __releases(&sma->obj.raw_lock);
@@ -68,7 +71,9 @@ void svipc_sem_apply_undo(struct svipc_sem_array *sma, struct svipc_undo *un,
 /* undo.c */
 int svipc_undo_init(void);
 void svipc_undo_exit(void);
-struct svipc_undo *svipc_find_alloc_undo(int semid) __must_hold(RCU);
+struct svipc_undo *svipc_find_alloc_undo(struct svipc_ns *ns, int semid)
+	__must_hold(RCU);
+void svipc_undo_left_behind(struct svipc_ns *ns);
 void svipc_undo_forget(struct svipc_undo *un);
 
 #endif /* SVIPC_SEM_H */

@@ -31,11 +31,13 @@
  * -------
  * Lock order (outermost first):
  *
- *	mmap_lock			(the caller's mm)
- *	  shm_ids.rwsem
+ *	mmap_lock, svipc_ns_mutex	(the caller's mm; ns.c's)
+ *	  shm_ids.rwsem			(of the segment's namespace)
  *	    seg->obj.lock
  *	      shm_creator_lock, shm_mlock_lock	(leaves)
  *	      shmem inode lock		(leaf; rss and swap for /proc)
+ *
+ * mmap_lock and svipc_ns_mutex are never held together.
  *
  * VMA close runs under mmap_lock and may destroy the segment, which needs
  * shm_ids.rwsem; so nothing may fault on user memory or map while holding
@@ -79,6 +81,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/hashtable.h>
+#include <linux/ipc_namespace.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/module.h>
@@ -98,6 +101,7 @@
 #include <linux/user_namespace.h>
 
 #include "limits.h"
+#include "ns.h"
 #include "svipc.h"
 
 /* Who is charged for a SHM_LOCK, against RLIMIT_MEMLOCK. */
@@ -129,12 +133,12 @@ struct svipc_shm {
 struct shm_attach {
 	struct svipc_shm *seg;		/* holds a reference */
 	struct file *file;		/* the segment's shmem file, a reference */
+	/* As native: an attach keeps the segment's namespace alive. */
+	struct ipc_namespace *ipc_ns;	/* a reference */
 	const struct vm_operations_struct *vm_ops;	/* shmem's */
 };
 
-static struct svipc_ids shm_ids;
-static bool shm_ready;			/* shm_ids is usable (module params) */
-static unsigned long shm_tot;		/* [shm_ids.rwsem] pages in all segments */
+static bool shm_ready;			/* the initial namespace is usable */
 
 /* Segments by creating thread; see "Creators" above. */
 static DEFINE_RAW_SPINLOCK(shm_creator_lock);
@@ -291,7 +295,8 @@ static bool shm_is_orphan(struct svipc_shm *seg)
 /* Goes when its last attach does: IPC_RMID was asked, or rmid_forced. */
 static bool shm_goes_at_last_detach(struct svipc_shm *seg)
 {
-	return READ_ONCE(svipc_shm_rmid_forced) || (seg->obj.mode & SVIPC_SHM_DEST);
+	return svipc_lim(seg->obj.ns, shm_rmid_forced) ||
+	       (seg->obj.mode & SVIPC_SHM_DEST);
 }
 
 static bool shm_may_destroy(struct svipc_shm *seg)
@@ -309,15 +314,16 @@ static void shm_destroy(struct svipc_shm *seg)
 {
 	struct shm_mlock_user *u = NULL;
 	struct file *file = seg->file;
+	struct svipc_ns *ns = seg->obj.ns;
 
-	lockdep_assert_held_write(&shm_ids.rwsem);
-	shm_tot -= shm_pages(seg->segsz);
+	lockdep_assert_held_write(&ns->shm_ids.rwsem);
+	ns->shm_tot -= shm_pages(seg->segsz);
 	shm_forget_creator(seg);
 	if (seg->mlock_user) {
 		u = shm_uncharge(seg);
 		shm_set_mlocked(file, false);
 	}
-	svipc_rmid(&shm_ids, &seg->obj);
+	svipc_rmid(&ns->shm_ids, &seg->obj);
 	seg->file = NULL;
 	svipc_unlock(&seg->obj);
 	kfree(u);
@@ -332,10 +338,17 @@ static void shm_reap(struct svipc_obj *obj)
 	shm_destroy(to_shm(obj));
 }
 
+static void shm_reap_ns(struct svipc_ns *ns)
+{
+	if (llist_empty(&ns->shm_ids.reap))
+		return;
+	svipc_ids_down_write(&ns->shm_ids);
+	up_write(&ns->shm_ids.rwsem);
+}
+
 static void shm_reap_fn(struct work_struct *work)
 {
-	svipc_ids_down_write(&shm_ids);
-	up_write(&shm_ids.rwsem);
+	svipc_ns_for_each(shm_reap_ns);
 }
 
 /*
@@ -364,6 +377,8 @@ static bool shm_detach_locked(struct svipc_shm *seg, bool vma)
  */
 static void shm_detach(struct svipc_shm *seg, bool vma)
 {
+	struct svipc_ns *ns = seg->obj.ns;
+
 	svipc_lock(&seg->obj);
 	if (seg->nattch > 1 || !shm_goes_at_last_detach(seg)) {
 		shm_detach_locked(seg, vma);
@@ -372,24 +387,25 @@ static void shm_detach(struct svipc_shm *seg, bool vma)
 	}
 	svipc_unlock(&seg->obj);
 
-	svipc_ids_down_write(&shm_ids);
+	svipc_ids_down_write(&ns->shm_ids);
 	svipc_lock(&seg->obj);
 	if (shm_detach_locked(seg, vma) && shm_may_destroy(seg))
 		shm_destroy(seg);
 	else
 		svipc_unlock(&seg->obj);
-	up_write(&shm_ids.rwsem);
+	up_write(&ns->shm_ids.rwsem);
 }
 
 /* ---- shmget ---------------------------------------------------------- */
 
-static int shm_limit(void)
+static int shm_limit(struct svipc_ns *ns)
 {
-	return svipc_limit_get(&svipc_shmmni);
+	return svipc_lim(ns, shmmni);
 }
 
 /* Called with shm_ids.rwsem held for write. */
-static struct svipc_obj *shm_alloc(const struct svipc_get_params *p)
+static struct svipc_obj *shm_alloc(struct svipc_ns *ns,
+				   const struct svipc_get_params *p)
 {
 	unsigned long pages, flags = 0;
 	struct svipc_shm *seg;
@@ -401,13 +417,13 @@ static struct svipc_obj *shm_alloc(const struct svipc_get_params *p)
 	if (p->size > SIZE_MAX)
 		return ERR_PTR(-EINVAL);
 	size = p->size;
-	if (size < SHMMIN || size > svipc_ulimit_get(&svipc_shmmax))
+	if (size < SHMMIN || size > svipc_lim(ns, shmmax))
 		return ERR_PTR(-EINVAL);
 	pages = shm_pages(size);
 	if (pages << PAGE_SHIFT < size)
 		return ERR_PTR(-ENOSPC);
-	if (shm_tot + pages < shm_tot ||
-	    shm_tot + pages > svipc_ulimit_get(&svipc_shmall))
+	if (ns->shm_tot + pages < ns->shm_tot ||
+	    ns->shm_tot + pages > svipc_lim(ns, shmall))
 		return ERR_PTR(-ENOSPC);
 	/*
 	 * hugetlbfs offers modules no way to make a file: SHM_HUGETLB fails
@@ -441,7 +457,7 @@ static struct svipc_obj *shm_alloc(const struct svipc_get_params *p)
 	seg->ctime = ktime_get_real_seconds();
 	seg->cpid = get_pid(task_tgid(current));
 	INIT_HLIST_NODE(&seg->creator_node);
-	shm_tot += pages;
+	ns->shm_tot += pages;
 	return &seg->obj;
 }
 
@@ -449,7 +465,7 @@ static void shm_free_unpublished(struct svipc_obj *obj)
 {
 	struct svipc_shm *seg = to_shm(obj);
 
-	shm_tot -= shm_pages(seg->segsz);
+	obj->ns->shm_tot -= shm_pages(seg->segsz);
 	fput(seg->file);
 	put_pid(seg->cpid);
 	kfree(seg);
@@ -485,7 +501,7 @@ static const struct svipc_kind_ops shm_ops = {
 	.pin_module = false,
 };
 
-long svipc_shmget_ioctl(struct svipc_get __user *uarg)
+long svipc_shmget_ioctl(struct svipc_ns *ns, struct svipc_get __user *uarg)
 {
 	struct svipc_get_params p;
 	struct svipc_get a;
@@ -497,7 +513,7 @@ long svipc_shmget_ioctl(struct svipc_get __user *uarg)
 	p.key = a.key;
 	p.flg = a.flags;
 	p.size = a.size;
-	return svipc_get(&shm_ids, &p);
+	return svipc_get(&ns->shm_ids, &p);
 }
 
 /* ---- the attach file and its VMAs ------------------------------------ */
@@ -625,6 +641,7 @@ static int shm_attach_mmap(struct file *file, struct vm_area_struct *vma)
 
 static void shm_attach_free(struct shm_attach *sfd)
 {
+	svipc_ipc_ns_put(sfd->ipc_ns);
 	fput(sfd->file);
 	svipc_putref(&sfd->seg->obj, shm_free_rcu);
 	kfree(sfd);
@@ -704,8 +721,8 @@ static struct file *shm_attach_file(struct shm_attach *sfd, int fflags)
 
 static long shm_do_shmdt(unsigned long addr);
 
-static long shm_do_shmat(int shmid, unsigned long addr, int shmflg,
-			 unsigned long *raddr)
+static long shm_do_shmat(struct svipc_ns *ns, int shmid, unsigned long addr,
+			 int shmflg, unsigned long *raddr)
 {
 	unsigned long flags = MAP_SHARED, prot, size, ret;
 	struct shm_attach *sfd;
@@ -746,7 +763,7 @@ static long shm_do_shmat(int shmid, unsigned long addr, int shmflg,
 	}
 
 	rcu_read_lock();
-	obj = svipc_obtain_check(&shm_ids, shmid);
+	obj = svipc_obtain_check(&ns->shm_ids, shmid);
 	if (IS_ERR(obj)) {
 		rcu_read_unlock();
 		return PTR_ERR(obj);
@@ -779,6 +796,8 @@ static long shm_do_shmat(int shmid, unsigned long addr, int shmflg,
 	}
 	sfd->seg = seg;
 	sfd->file = file;
+	/* Ours, as the caller is in it: it cannot be dying. */
+	sfd->ipc_ns = svipc_ipc_ns_get_current();
 	file = shm_attach_file(sfd, fflags);
 	if (IS_ERR(file)) {
 		err = PTR_ERR(file);
@@ -825,7 +844,7 @@ out_detach:
 	return err;
 }
 
-long svipc_shmat_ioctl(struct svipc_shmat __user *uarg)
+long svipc_shmat_ioctl(struct svipc_ns *ns, struct svipc_shmat __user *uarg)
 {
 	struct svipc_shmat a;
 	unsigned long addr;
@@ -837,7 +856,7 @@ long svipc_shmat_ioctl(struct svipc_shmat __user *uarg)
 		return -EINVAL;
 	if (a.addr != (unsigned long)a.addr)
 		return -EINVAL;
-	err = shm_do_shmat(a.shmid, a.addr, a.shmflg, &addr);
+	err = shm_do_shmat(ns, a.shmid, a.addr, a.shmflg, &addr);
 	if (err)
 		return err;
 	if (put_user(addr, &uarg->addr)) {
@@ -927,19 +946,19 @@ long svipc_shmdt_ioctl(struct svipc_shmdt __user *uarg)
 
 /* ---- shmctl ---------------------------------------------------------- */
 
-static int shmctl_ipc_info(struct svipc_shminfo *info)
+static int shmctl_ipc_info(struct svipc_ns *ns, struct svipc_shminfo *info)
 {
 	int max_idx;
 
 	memset(info, 0, sizeof(*info));
-	info->shmmni = svipc_limit_get(&svipc_shmmni);
+	info->shmmni = svipc_lim(ns, shmmni);
 	info->shmseg = info->shmmni;
-	info->shmmax = svipc_ulimit_get(&svipc_shmmax);
-	info->shmall = svipc_ulimit_get(&svipc_shmall);
+	info->shmmax = svipc_lim(ns, shmmax);
+	info->shmall = svipc_lim(ns, shmall);
 	info->shmmin = SHMMIN;
-	svipc_ids_down_read(&shm_ids);
-	max_idx = svipc_max_idx(&shm_ids);
-	up_read(&shm_ids.rwsem);
+	svipc_ids_down_read(&ns->shm_ids);
+	max_idx = svipc_max_idx(&ns->shm_ids);
+	up_read(&ns->shm_ids.rwsem);
 	return max_idx < 0 ? 0 : max_idx;
 }
 
@@ -959,27 +978,28 @@ static void shm_add_rss_swap(struct svipc_shm *seg, unsigned long *rss,
 	spin_unlock_irq(&si->lock);
 }
 
-static int shmctl_shm_info(struct svipc_shm_info *info)
+static int shmctl_shm_info(struct svipc_ns *ns, struct svipc_shm_info *info)
 {
 	unsigned long rss = 0, swp = 0;
 	struct svipc_obj *obj;
 	int id, max_idx;
 
 	memset(info, 0, sizeof(*info));
-	svipc_ids_down_read(&shm_ids);
-	info->used_ids = shm_ids.in_use;
-	info->shm_tot = shm_tot;
+	svipc_ids_down_read(&ns->shm_ids);
+	info->used_ids = ns->shm_ids.in_use;
+	info->shm_tot = ns->shm_tot;
 	/* Segments cannot be destroyed while the rwsem is held. */
-	idr_for_each_entry(&shm_ids.idr, obj, id)
+	idr_for_each_entry(&ns->shm_ids.idr, obj, id)
 		shm_add_rss_swap(to_shm(obj), &rss, &swp);
 	info->shm_rss = rss;
 	info->shm_swp = swp;
-	max_idx = svipc_max_idx(&shm_ids);
-	up_read(&shm_ids.rwsem);
+	max_idx = svipc_max_idx(&ns->shm_ids);
+	up_read(&ns->shm_ids.rwsem);
 	return max_idx < 0 ? 0 : max_idx;
 }
 
-static int shmctl_stat(int shmid, int cmd, struct svipc_shmid_ds *ds)
+static int shmctl_stat(struct svipc_ns *ns, int shmid, int cmd,
+		       struct svipc_shmid_ds *ds)
 {
 	struct svipc_obj *obj;
 	struct svipc_shm *seg;
@@ -988,9 +1008,9 @@ static int shmctl_stat(int shmid, int cmd, struct svipc_shmid_ds *ds)
 	memset(ds, 0, sizeof(*ds));
 	rcu_read_lock();
 	if (cmd == SHM_STAT || cmd == SHM_STAT_ANY)
-		obj = svipc_obtain(&shm_ids, shmid);
+		obj = svipc_obtain(&ns->shm_ids, shmid);
 	else
-		obj = svipc_obtain_check(&shm_ids, shmid);
+		obj = svipc_obtain_check(&ns->shm_ids, shmid);
 	if (IS_ERR(obj)) {
 		err = PTR_ERR(obj);
 		goto out_unlock_rcu;
@@ -1020,15 +1040,16 @@ out_unlock_rcu:
 	return err;
 }
 
-static int shmctl_down(int shmid, int cmd, const struct svipc_shmid_ds *ds)
+static int shmctl_down(struct svipc_ns *ns, int shmid, int cmd,
+		       const struct svipc_shmid_ds *ds)
 {
 	struct svipc_obj *obj;
 	struct svipc_shm *seg;
 	int err = 0;
 
-	svipc_ids_down_write(&shm_ids);
+	svipc_ids_down_write(&ns->shm_ids);
 	rcu_read_lock();
-	obj = svipc_obtain_owner(&shm_ids, shmid);
+	obj = svipc_obtain_owner(&ns->shm_ids, shmid);
 	if (IS_ERR(obj)) {
 		err = PTR_ERR(obj);
 		goto out_unlock_rcu;
@@ -1045,7 +1066,7 @@ static int shmctl_down(int shmid, int cmd, const struct svipc_shmid_ds *ds)
 		if (seg->nattch) {
 			/* Lives on until the last detach; no longer by key. */
 			obj->mode |= SVIPC_SHM_DEST;
-			svipc_set_key_private(&shm_ids, obj);
+			svipc_set_key_private(&ns->shm_ids, obj);
 			svipc_unlock(obj);
 		} else {
 			shm_destroy(seg);	/* unlocks */
@@ -1059,11 +1080,11 @@ static int shmctl_down(int shmid, int cmd, const struct svipc_shmid_ds *ds)
 	svipc_unlock(obj);
 out_unlock_rcu:
 	rcu_read_unlock();
-	up_write(&shm_ids.rwsem);
+	up_write(&ns->shm_ids.rwsem);
 	return err;
 }
 
-static int shmctl_lock(int shmid, int cmd)
+static int shmctl_lock(struct svipc_ns *ns, int shmid, int cmd)
 {
 	struct shm_mlock_user *spare = NULL, *done = NULL;
 	struct file *unlocked = NULL;
@@ -1078,14 +1099,14 @@ static int shmctl_lock(int shmid, int cmd)
 			return -ENOMEM;
 	}
 	rcu_read_lock();
-	obj = svipc_obtain_check(&shm_ids, shmid);
+	obj = svipc_obtain_check(&ns->shm_ids, shmid);
 	if (IS_ERR(obj)) {
 		err = PTR_ERR(obj);
 		goto out_unlock_rcu;
 	}
 	seg = to_shm(obj);
 	/* Not under the raw lock: an LSM may log, and logging allocates. */
-	cap = ns_capable(&init_user_ns, CAP_IPC_LOCK);
+	cap = ns_capable(ns->user_ns, CAP_IPC_LOCK);
 	svipc_lock(obj);
 	err = -EIDRM;
 	if (!svipc_valid(obj))
@@ -1128,7 +1149,7 @@ out_unlock_rcu:
 	return err;
 }
 
-long svipc_shmctl_ioctl(struct svipc_ctl __user *uarg)
+long svipc_shmctl_ioctl(struct svipc_ns *ns, struct svipc_ctl __user *uarg)
 {
 	union {
 		struct svipc_shmid_ds ds;
@@ -1149,19 +1170,19 @@ long svipc_shmctl_ioctl(struct svipc_ctl __user *uarg)
 
 	switch (a.cmd) {
 	case IPC_INFO:
-		err = shmctl_ipc_info(&u.info);
+		err = shmctl_ipc_info(ns, &u.info);
 		if (copy_to_user(buf, &u.info, sizeof(u.info)))
 			err = -EFAULT;
 		return err;
 	case SHM_INFO:
-		err = shmctl_shm_info(&u.shm_info);
+		err = shmctl_shm_info(ns, &u.shm_info);
 		if (copy_to_user(buf, &u.shm_info, sizeof(u.shm_info)))
 			err = -EFAULT;
 		return err;
 	case IPC_STAT:
 	case SHM_STAT:
 	case SHM_STAT_ANY:
-		err = shmctl_stat(a.id, a.cmd, &u.ds);
+		err = shmctl_stat(ns, a.id, a.cmd, &u.ds);
 		if (err < 0)
 			return err;
 		if (copy_to_user(buf, &u.ds, sizeof(u.ds)))
@@ -1170,12 +1191,12 @@ long svipc_shmctl_ioctl(struct svipc_ctl __user *uarg)
 	case IPC_SET:
 		if (copy_from_user(&u.ds, buf, sizeof(u.ds)))
 			return -EFAULT;
-		return shmctl_down(a.id, a.cmd, &u.ds);
+		return shmctl_down(ns, a.id, a.cmd, &u.ds);
 	case IPC_RMID:
-		return shmctl_down(a.id, a.cmd, NULL);
+		return shmctl_down(ns, a.id, a.cmd, NULL);
 	case SHM_LOCK:
 	case SHM_UNLOCK:
-		return shmctl_lock(a.id, a.cmd);
+		return shmctl_lock(ns, a.id, a.cmd);
 	default:
 		return -EINVAL;
 	}
@@ -1183,18 +1204,13 @@ long svipc_shmctl_ioctl(struct svipc_ctl __user *uarg)
 
 /* ---- /proc/svipc/shm (proc.c) ---------------------------------------- */
 
-struct svipc_ids *svipc_shm_ids(void)
-{
-	return &shm_ids;
-}
-
 /*
  * Caller holds shm_ids.rwsem (which keeps seg->file) and not obj->lock:
  * the shmem inode's lock is a spinlock_t, never taken under a raw one.
  */
 void svipc_shm_proc_rss(struct svipc_obj *obj, struct svipc_shm_proc *p)
 {
-	lockdep_assert_held(&shm_ids.rwsem);
+	lockdep_assert_held(&obj->ns->shm_ids.rwsem);
 	p->rss = 0;
 	p->swp = 0;
 	shm_add_rss_swap(to_shm(obj), &p->rss, &p->swp);
@@ -1205,7 +1221,7 @@ void svipc_shm_proc_get(struct svipc_obj *obj, struct svipc_shm_proc *p)
 {
 	struct svipc_shm *seg = to_shm(obj);
 
-	lockdep_assert_held(&shm_ids.rwsem);
+	lockdep_assert_held(&obj->ns->shm_ids.rwsem);
 	svipc_assert_locked(obj);
 	p->segsz = seg->segsz;
 	p->cpid = seg->cpid;
@@ -1227,11 +1243,10 @@ static void shm_exit_probe(void *data, struct task_struct *task)
 {
 	struct svipc_shm *seg, *dead = NULL;
 	struct hlist_node *tmp;
-	bool forced, reap = false;
+	bool reap = false;
 
 	if (!atomic_read(&shm_nr_creators))
 		return;
-	forced = READ_ONCE(svipc_shm_rmid_forced);
 	/* Preemption is off already: tell lockdep, as undo.c explains. */
 	rcu_read_lock_sched();
 	raw_spin_lock(&shm_creator_lock);
@@ -1242,7 +1257,8 @@ static void shm_exit_probe(void *data, struct task_struct *task)
 		hash_del(&seg->creator_node);
 		seg->creator = NULL;
 		atomic_dec(&shm_nr_creators);
-		if (!forced)
+		/* As native, the segment's own namespace decides. */
+		if (!svipc_lim(seg->obj.ns, shm_rmid_forced))
 			continue;
 		/*
 		 * Destruction forgets the creator first, under this lock: the
@@ -1259,7 +1275,8 @@ static void shm_exit_probe(void *data, struct task_struct *task)
 		seg = dead;
 		dead = seg->exit_next;
 		svipc_lock(&seg->obj);
-		if (shm_may_destroy(seg) && svipc_mark_removed(&shm_ids, &seg->obj))
+		if (shm_may_destroy(seg) &&
+		    svipc_mark_removed(&seg->obj.ns->shm_ids, &seg->obj))
 			reap = true;
 		svipc_unlock(&seg->obj);
 		/* May be the last: the free is an RCU callback. */
@@ -1272,18 +1289,18 @@ static void shm_exit_probe(void *data, struct task_struct *task)
 }
 
 /* shm_rmid_forced was set: destroy unattached segments without creator. */
-void svipc_shm_destroy_orphans(void)
+void svipc_shm_destroy_orphans(struct svipc_ns *ns)
 {
 	struct svipc_obj *obj;
 	int id;
 
 	/* Parameters given to insmod are set before svipc_shm_init(). */
-	if (!READ_ONCE(shm_ready))
+	if (ns == &svipc_init_ns && !READ_ONCE(shm_ready))
 		return;
-	svipc_ids_down_write(&shm_ids);
-	if (!shm_ready)
+	svipc_ids_down_write(&ns->shm_ids);
+	if (ns == &svipc_init_ns && !shm_ready)
 		goto out;
-	idr_for_each_entry(&shm_ids.idr, obj, id) {
+	idr_for_each_entry(&ns->shm_ids.idr, obj, id) {
 		struct svipc_shm *seg = to_shm(obj);
 
 		if (!shm_is_orphan(seg))
@@ -1295,14 +1312,13 @@ void svipc_shm_destroy_orphans(void)
 			svipc_unlock(obj);
 	}
 out:
-	up_write(&shm_ids.rwsem);
+	up_write(&ns->shm_ids.rwsem);
 }
 
 int svipc_shm_init(void)
 {
 	int err;
 
-	svipc_ids_init(&shm_ids, &shm_ops);
 	shm_exit_tp = svipc_exit_tracepoint();
 	if (!shm_exit_tp) {
 		pr_err("no sched_process_exit tracepoint\n");
@@ -1323,23 +1339,51 @@ void svipc_shm_stop_exit_probe(void)
 }
 
 /*
- * Every mapping pins the module, so the segments left are unattached:
- * destroy them.  The exit probe is gone (svipc_shm_stop_exit_probe), so
- * nothing queues the reap work any more.
+ * No exit probe of ours runs any more (svipc_shm_stop_exit_probe), so
+ * nothing queues the reap work.  Called before the namespaces go.
  */
 void svipc_shm_exit(void)
+{
+	flush_work(&shm_reap_work);
+	WRITE_ONCE(shm_ready, false);
+}
+
+void svipc_shm_ns_init(struct svipc_ns *ns)
+{
+	svipc_ids_init(&ns->shm_ids, &shm_ops, ns);
+}
+
+/*
+ * The namespace died, or the module goes: destroy every segment.  None
+ * is attached: an attach holds the namespace, and pins the module.  A
+ * creator that left the namespace may still exit meanwhile, and its
+ * probe hide a segment (svipc_mark_removed) that this pass then skips:
+ * such a segment is on the reap list, which the next svipc_ids_down_write
+ * empties; after this pass no probe can find one (shm_destroy forgets
+ * the creator), so two passes leave the table empty.
+ */
+void svipc_shm_ns_clear(struct svipc_ns *ns)
 {
 	struct svipc_obj *obj;
 	int id;
 
-	flush_work(&shm_reap_work);
-	svipc_ids_down_write(&shm_ids);
-	WRITE_ONCE(shm_ready, false);
-	idr_for_each_entry(&shm_ids.idr, obj, id) {
+	svipc_ids_down_write(&ns->shm_ids);
+	idr_for_each_entry(&ns->shm_ids.idr, obj, id) {
 		svipc_lock(obj);
+		if (!svipc_valid(obj)) {
+			svipc_unlock(obj);
+			continue;
+		}
 		WARN_ON(to_shm(obj)->nattch);
 		shm_destroy(to_shm(obj));
 	}
-	up_write(&shm_ids.rwsem);
-	svipc_ids_destroy(&shm_ids);
+	up_write(&ns->shm_ids.rwsem);
+	svipc_ids_down_write(&ns->shm_ids);
+	WARN_ON(ns->shm_ids.in_use);
+	up_write(&ns->shm_ids.rwsem);
+}
+
+void svipc_shm_ns_free(struct svipc_ns *ns)
+{
+	svipc_ids_destroy(&ns->shm_ids);
 }

@@ -6,29 +6,28 @@
 #include "obj.h"
 
 struct tracepoint;
+struct svipc_ns;
 
-int svipc_msg_init(void);
-void svipc_msg_exit(void);
-int svipc_msgget(key_t key, int msgflg);
-long svipc_msgsnd_ioctl(struct svipc_msgsnd __user *uarg);
-long svipc_msgrcv_ioctl(struct svipc_msgrcv __user *uarg);
-long svipc_msgctl_ioctl(struct svipc_ctl __user *uarg);
+/* @ns: the caller's namespace (svipc_ns_current). */
+int svipc_msgget(struct svipc_ns *ns, key_t key, int msgflg);
+long svipc_msgsnd_ioctl(struct svipc_ns *ns, struct svipc_msgsnd __user *uarg);
+long svipc_msgrcv_ioctl(struct svipc_ns *ns, struct svipc_msgrcv __user *uarg);
+long svipc_msgctl_ioctl(struct svipc_ns *ns, struct svipc_ctl __user *uarg);
 
 int svipc_sem_init(void);
 void svipc_sem_stop_exit_probe(void);
-void svipc_sem_exit(void);
-long svipc_semget_ioctl(struct svipc_get __user *uarg);
-long svipc_semop_ioctl(struct svipc_semop __user *uarg);
-long svipc_semctl_ioctl(struct svipc_ctl __user *uarg);
+long svipc_semget_ioctl(struct svipc_ns *ns, struct svipc_get __user *uarg);
+long svipc_semop_ioctl(struct svipc_ns *ns, struct svipc_semop __user *uarg);
+long svipc_semctl_ioctl(struct svipc_ns *ns, struct svipc_ctl __user *uarg);
 
 int svipc_shm_init(void);
 void svipc_shm_stop_exit_probe(void);
 void svipc_shm_exit(void);
-long svipc_shmget_ioctl(struct svipc_get __user *uarg);
-long svipc_shmat_ioctl(struct svipc_shmat __user *uarg);
+long svipc_shmget_ioctl(struct svipc_ns *ns, struct svipc_get __user *uarg);
+long svipc_shmat_ioctl(struct svipc_ns *ns, struct svipc_shmat __user *uarg);
 long svipc_shmdt_ioctl(struct svipc_shmdt __user *uarg);
-long svipc_shmctl_ioctl(struct svipc_ctl __user *uarg);
-void svipc_shm_destroy_orphans(void);
+long svipc_shmctl_ioctl(struct svipc_ns *ns, struct svipc_ctl __user *uarg);
+void svipc_shm_destroy_orphans(struct svipc_ns *ns);
 
 /* obj.c: the sched_process_exit tracepoint, or NULL. */
 struct tracepoint *svipc_exit_tracepoint(void);
@@ -68,15 +67,17 @@ struct svipc_shm_proc {
 	unsigned long swp;		/* pages */
 };
 
-struct svipc_ids *svipc_msg_ids(void);
 void svipc_msg_proc_get(struct svipc_obj *obj, struct svipc_msg_proc *p);
-struct svipc_ids *svipc_sem_ids(void);
 void svipc_sem_proc_get(struct svipc_sem_array *sma, struct svipc_sem_proc *p);
-struct svipc_ids *svipc_shm_ids(void);
 void svipc_shm_proc_rss(struct svipc_obj *obj, struct svipc_shm_proc *p);
 void svipc_shm_proc_get(struct svipc_obj *obj, struct svipc_shm_proc *p);
 
 int svipc_proc_init(void);
 void svipc_proc_exit(void);
+
+/* /proc/sys/svipc and SVIPC_IOC_LIMIT: a namespace's limits (limits.c). */
+int svipc_sysctl_init(void);
+void svipc_sysctl_exit(void);
+long svipc_limit_ioctl(struct svipc_ns *ns, struct svipc_limit __user *uarg);
 
 #endif /* SVIPC_SVIPC_H */

@@ -2,12 +2,22 @@
 /*
  * Per-process SEM_UNDO lists, applied when the process exits.
  *
- * A process (thread group) gets one struct svipc_undo_list on its first
- * SEM_UNDO operation, found through a table keyed by its signal_struct:
- * all threads share it, execve keeps it, fork does not inherit it (the
- * child has a new signal_struct).  The list holds one struct svipc_undo
- * per set touched, whose semadj[] the set's operations update under the
- * set's locks.
+ * A process (thread group) gets one struct svipc_undo_list per IPC
+ * namespace on its first SEM_UNDO operation there, found through a table
+ * keyed by its signal_struct and the namespace: all threads share it,
+ * execve keeps it, fork does not inherit it (the child has a new
+ * signal_struct).  The list holds one struct svipc_undo per set touched,
+ * whose semadj[] the set's operations update under the set's locks.  Its
+ * entries name sets of its own namespace only, and it is applied there.
+ *
+ * Leaving a namespace
+ * -------------------
+ * Natively, unshare(CLONE_NEWIPC) and setns() run exit_sem(): a thread
+ * leaves its undo list behind, and the list is applied once no thread
+ * holds it any more.  A module cannot see a thread switch namespaces.
+ * So a single-threaded process's lists of other namespaces are applied
+ * at its next svipc call (svipc_undo_left_behind), and every list at the
+ * process's exit: never in another namespace.
  *
  * Exit
  * ----
@@ -64,6 +74,7 @@
 #include <linux/slab.h>
 #include <linux/tracepoint.h>
 
+#include "ns.h"
 #include "sem.h"
 #include "svipc.h"
 
@@ -72,33 +83,38 @@ static DEFINE_HASHTABLE(undo_table, 8);	/* under undo_table_lock */
 static atomic_t undo_lists = ATOMIC_INIT(0);
 static struct tracepoint *exit_tp;
 
-/* Caller holds undo_table_lock or is in an RCU read section. */
-static struct svipc_undo_list *ulp_lookup(const void *owner)
+/*
+ * The list of process @owner in @ns; with @ns NULL, any list of @owner.
+ * Caller holds undo_table_lock or is in an RCU read section.
+ */
+static struct svipc_undo_list *ulp_lookup(const void *owner,
+					  const struct svipc_ns *ns)
 {
 	struct svipc_undo_list *ulp;
 
 	hash_for_each_possible_rcu(undo_table, ulp, node, (unsigned long)owner,
 				   lockdep_is_held(&undo_table_lock))
-		if (ulp->owner == owner)
+		if (ulp->owner == owner && (!ns || ulp->ns == ns))
 			return ulp;
 	return NULL;
 }
 
 /*
- * The calling process's list, made on first use.  Called in an RCU read
- * section, which it leaves to allocate.
+ * The calling process's list in @ns, made on first use.  Called in an
+ * RCU read section, which it leaves to allocate.
  */
-static struct svipc_undo_list *ulp_get(void)
+static struct svipc_undo_list *ulp_get(struct svipc_ns *ns)
 	__must_hold(RCU)
 {
 	const void *owner = current->signal;
 	struct svipc_undo_list *ulp, *new;
 
 	/*
-	 * Only this process adds or claims its own list, so what the lookup
-	 * finds stays in the table while we run.
+	 * Only this process adds or claims its own lists, and not this one
+	 * while a thread of it is in @ns, as we are: what the lookup finds
+	 * stays in the table while we run.
 	 */
-	ulp = ulp_lookup(owner);
+	ulp = ulp_lookup(owner, ns);
 	if (ulp)
 		return ulp;
 
@@ -113,8 +129,9 @@ static struct svipc_undo_list *ulp_get(void)
 
 	raw_spin_lock(&undo_table_lock);
 	/* Another thread of this process may have raced us. */
-	ulp = ulp_lookup(owner);
+	ulp = ulp_lookup(owner, ns);
 	if (!ulp) {
+		new->ns = svipc_ns_get(ns);
 		hash_add_rcu(undo_table, &new->node, (unsigned long)owner);
 		atomic_inc(&undo_lists);
 		__module_get(THIS_MODULE);
@@ -143,14 +160,14 @@ static struct svipc_undo *undo_lookup(struct svipc_undo_list *ulp, int semid)
  * caller is in an RCU read section, which keeps the entry valid after
  * return; this may leave and re-enter it to allocate.
  */
-struct svipc_undo *svipc_find_alloc_undo(int semid)
+struct svipc_undo *svipc_find_alloc_undo(struct svipc_ns *ns, int semid)
 	__must_hold(RCU)
 {
 	struct svipc_undo_list *ulp;
 	struct svipc_sem_array *sma;
 	struct svipc_undo *un, *new;
 
-	ulp = ulp_get();
+	ulp = ulp_get(ns);
 	if (IS_ERR(ulp))
 		return ERR_CAST(ulp);
 	raw_spin_lock(&ulp->lock);
@@ -160,7 +177,7 @@ struct svipc_undo *svipc_find_alloc_undo(int semid)
 		return un;
 
 	/* Size the entry for the set, then allocate outside the locks. */
-	sma = svipc_sem_obtain_check(semid);
+	sma = svipc_sem_obtain_check(ns, semid);
 	if (IS_ERR(sma))
 		return ERR_CAST(sma);
 	/* Lost a race with IPC_RMID: as native, EIDRM. */
@@ -246,7 +263,7 @@ static void undo_apply_all(struct svipc_undo_list *ulp)
 		 */
 		if (semid == -1)
 			continue;
-		sma = svipc_sem_obtain_check(semid);
+		sma = svipc_sem_obtain_check(ulp->ns, semid);
 		if (IS_ERR(sma))
 			continue;
 		svipc_sem_lock_all(sma);
@@ -269,6 +286,7 @@ static void undo_apply_all(struct svipc_undo_list *ulp)
 			call_rcu(&un->rcu, undo_free_rcu);
 	}
 	rcu_read_unlock();
+	svipc_ns_put(ulp->ns);
 	/* Another process's lookup may be walking past it. */
 	kfree_rcu(ulp, rcu);
 	atomic_dec(&undo_lists);
@@ -293,15 +311,55 @@ static void svipc_exit_probe(void *data, struct task_struct *task)
 	 * below: on PREEMPT_RT that lock would sleep here.
 	 */
 	rcu_read_lock_sched();
-	/* Claim the list exactly once: several threads may get here. */
-	raw_spin_lock(&undo_table_lock);
-	ulp = ulp_lookup(task->signal);
-	if (ulp)
-		hash_del_rcu(&ulp->node);
-	raw_spin_unlock(&undo_table_lock);
-	if (ulp)
+	/* Each list of any namespace, claimed exactly once: several threads may get here. */
+	for (;;) {
+		raw_spin_lock(&undo_table_lock);
+		ulp = ulp_lookup(task->signal, NULL);
+		if (ulp)
+			hash_del_rcu(&ulp->node);
+		raw_spin_unlock(&undo_table_lock);
+		if (!ulp)
+			break;
 		undo_apply_all(ulp);
+	}
 	rcu_read_unlock_sched();
+}
+
+/*
+ * The calling process makes an svipc call in @ns: apply the lists it
+ * left behind in other namespaces (see "Leaving a namespace").  Only a
+ * process with a single thread does it: that thread is here, so no
+ * thread of the process is in another namespace, none can enter one or
+ * sleep in a semop with an entry of such a list meanwhile, and the lists
+ * are applied as at exit.  Threads of a multi-threaded process may be in
+ * several namespaces and come and go between them; their lists wait for
+ * the exit.  The common case costs a lookup.
+ */
+void svipc_undo_left_behind(struct svipc_ns *ns)
+{
+	const void *owner = current->signal;
+	struct svipc_undo_list *ulp, *found;
+
+	if (!atomic_read(&undo_lists) || get_nr_threads(current) != 1)
+		return;
+	for (;;) {
+		found = NULL;
+		rcu_read_lock();
+		hash_for_each_possible_rcu(undo_table, ulp, node, (unsigned long)owner) {
+			if (ulp->owner == owner && ulp->ns != ns) {
+				found = ulp;
+				break;
+			}
+		}
+		rcu_read_unlock();
+		if (!found)
+			return;
+		/* Only this thread claims the process's lists now. */
+		raw_spin_lock(&undo_table_lock);
+		hash_del_rcu(&found->node);
+		raw_spin_unlock(&undo_table_lock);
+		undo_apply_all(found);
+	}
 }
 
 int svipc_undo_init(void)

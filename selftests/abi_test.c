@@ -282,6 +282,7 @@ static const struct {
 	{ SVIPC_IOC_SHMAT },
 	{ SVIPC_IOC_SHMDT },
 	{ SVIPC_IOC_SHMCTL },
+	{ SVIPC_IOC_LIMIT },
 };
 
 #define N_IOCTLS (sizeof(all_ioctls) / sizeof(all_ioctls[0]))
@@ -324,6 +325,11 @@ TEST(argument_structs_have_one_layout_for_32_and_64_bit)
 	EXPECT_LAYOUT(0, offsetof(struct svipc_version, abi_version));
 	EXPECT_LAYOUT(4, offsetof(struct svipc_version, kinds));
 	EXPECT_LAYOUT(8, offsetof(struct svipc_version, resv));
+
+	EXPECT_LAYOUT(16, sizeof(struct svipc_limit));
+	EXPECT_LAYOUT(0, offsetof(struct svipc_limit, name));
+	EXPECT_LAYOUT(4, offsetof(struct svipc_limit, flags));
+	EXPECT_LAYOUT(8, offsetof(struct svipc_limit, value));
 
 	EXPECT_LAYOUT(24, sizeof(struct svipc_get));
 	EXPECT_LAYOUT(0, offsetof(struct svipc_get, key));

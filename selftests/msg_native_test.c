@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 
 #include "common.h"
+#include "native.h"
 #include "perm.h"
 
 struct msg_api {
@@ -38,23 +39,6 @@ static bool have_native(void)
 	return true;
 }
 
-/* A call's result: its return value, and errno when it failed. */
-struct res {
-	long ret;
-	int err;
-};
-
-#define RES(expr) ({ long __r = (expr); (struct res){ __r, __r < 0 ? errno : 0 }; })
-
-static void expect_same(struct __test_metadata *_metadata, const char *what,
-			struct res native, struct res svipc)
-{
-	EXPECT_EQ(native.ret, svipc.ret)
-		TH_LOG("%s: native returned %ld, svipc %ld", what, native.ret, svipc.ret);
-	EXPECT_EQ(native.err, svipc.err)
-		TH_LOG("%s: native errno %s, svipc %s", what, strerror(native.err),
-		       strerror(svipc.err));
-}
 
 /*
  * A buffer of which only the last @readable bytes before an unmapped

@@ -1616,7 +1616,13 @@ static void on_watchdog(int sig)
 	run_timed_out = 1;
 }
 
-/* Run a program on one side: in a fresh IPC and pid namespace. */
+/*
+ * Run a program on one side, in a fresh pid namespace.  The native side
+ * gets a fresh IPC namespace; the svipc side stays in the initial one,
+ * which svipc_reset() has just emptied and reloaded, and whose limits the
+ * module parameters are (a fresh namespace would start empty too, but
+ * the one before it is freed only up to half a second after it dies).
+ */
 static int run_side(const struct ipc_impl *ops, const struct step *prog, int n,
 		    struct trace *tr)
 {
@@ -1629,7 +1635,8 @@ static int run_side(const struct ipc_impl *ops, const struct step *prog, int n,
 	if (!ops->native && svipc_reset())
 		return -1;
 	fflush(NULL);
-	pid = syscall(SYS_clone, CLONE_NEWPID | CLONE_NEWIPC | SIGCHLD, NULL, NULL, NULL, 0);
+	pid = syscall(SYS_clone, CLONE_NEWPID | (ops->native ? CLONE_NEWIPC : 0) | SIGCHLD,
+		      NULL, NULL, NULL, 0);
 	if (pid < 0) {
 		perror("clone");
 		return -1;

@@ -237,6 +237,37 @@ struct svipc_shm_info {
 	__aligned_u64 swap_successes;	/* always 0, as native */
 };
 
+/*
+ * SVIPC_IOC_LIMIT: one limit of the caller's IPC namespace, the value of
+ * the native sysctl of the same name (kernel.msgmax, the four of
+ * kernel.sem, ...), with its range.  Reading is open to everyone.
+ * Setting (SVIPC_LIMIT_SET) is for uid 0 of the user namespace that owns
+ * the IPC namespace, as for native's per-namespace sysctl files
+ * (otherwise EPERM), so a container's root sets its own namespace's
+ * limits and nobody else's.  An unknown name or flag, or a value out of
+ * range, is EINVAL; semmni out of [0, 32768] is ERANGE, as the sysctl's.
+ */
+#define SVIPC_LIMIT_MSGMAX		0
+#define SVIPC_LIMIT_MSGMNB		1
+#define SVIPC_LIMIT_MSGMNI		2
+#define SVIPC_LIMIT_SEMMSL		3
+#define SVIPC_LIMIT_SEMMNS		4
+#define SVIPC_LIMIT_SEMOPM		5
+#define SVIPC_LIMIT_SEMMNI		6
+#define SVIPC_LIMIT_SHMMAX		7
+#define SVIPC_LIMIT_SHMALL		8
+#define SVIPC_LIMIT_SHMMNI		9
+#define SVIPC_LIMIT_SHM_RMID_FORCED	10
+#define SVIPC_LIMIT_NR			11
+
+#define SVIPC_LIMIT_SET			0x1U	/* set value; else read it */
+
+struct svipc_limit {
+	__u32 name;		/* SVIPC_LIMIT_* */
+	__u32 flags;		/* SVIPC_LIMIT_SET or 0 */
+	__aligned_u64 value;	/* int limits sign-extended */
+};
+
 #define SVIPC_IOC_MAGIC		0xE5
 
 #define SVIPC_IOC_VERSION	_IOR(SVIPC_IOC_MAGIC, 0x00, struct svipc_version)
@@ -251,5 +282,6 @@ struct svipc_shm_info {
 #define SVIPC_IOC_SHMAT		_IOWR(SVIPC_IOC_MAGIC, 0x31, struct svipc_shmat)
 #define SVIPC_IOC_SHMDT		_IOW(SVIPC_IOC_MAGIC, 0x32, struct svipc_shmdt)
 #define SVIPC_IOC_SHMCTL	_IOW(SVIPC_IOC_MAGIC, 0x33, struct svipc_ctl)
+#define SVIPC_IOC_LIMIT		_IOWR(SVIPC_IOC_MAGIC, 0x40, struct svipc_limit)
 
 #endif /* _UAPI_LINUX_SVIPC_H */
