@@ -28,6 +28,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -736,14 +737,35 @@ static void on_alarm(int sig)
 
 #define CANARY	256
 
+/* -1 if intact, else the offset of the first changed byte. */
 static int canary_broken(const char *c)
 {
 	int i;
 
 	for (i = 0; i < CANARY; i++)
 		if (c[i] != 0x5c)
-			return 1;
-	return 0;
+			return i;
+	return -1;
+}
+
+/* What a broken canary holds: which bytes changed, and to what. */
+static void canary_report(const char *when, const char *c, int first)
+{
+	char what[160];
+	int i, n = 0, last = first;
+
+	for (i = first; i < CANARY; i++)
+		if (c[i] != 0x5c) {
+			n++;
+			last = i;
+		}
+	snprintf(what, sizeof(what),
+		 "canary broken %s %s (ioctl %#lx): %d bytes in [%d, %d], first %02x %02x %02x %02x; it",
+		 when, last_what ? last_what : "?", last_cmd, n, first, last,
+		 (unsigned char)c[first], (unsigned char)c[first + 1 < CANARY ? first + 1 : first],
+		 (unsigned char)c[first + 2 < CANARY ? first + 2 : first],
+		 (unsigned char)c[first + 3 < CANARY ? first + 3 : first]);
+	note_bad(what, 0, 0);
 }
 
 struct thread_arg {
@@ -791,13 +813,21 @@ static void *worker_thread(void *p)
 		ts.slot = NULL;
 	memset(buf + bufsz, 0x5c, CANARY);
 	for (i = 0; i < calls_per_thread; i++) {
-		one_call(&r, &ts, buf, bufsz);
-		if (canary_broken(buf + bufsz)) {
-			char what[96];
+		int at;
 
-			snprintf(what, sizeof(what), "%s (ioctl %#lx) wrote past its buffer; it",
-				 last_what ? last_what : "?", last_cmd);
-			note_bad(what, 0, 0);
+		/*
+		 * Broken before the call: by something other than this
+		 * thread's calls (another thread, or a shared mapping).
+		 */
+		at = canary_broken(buf + bufsz);
+		if (at >= 0) {
+			canary_report("before the call after", buf + bufsz, at);
+			memset(buf + bufsz, 0x5c, CANARY);
+		}
+		one_call(&r, &ts, buf, bufsz);
+		at = canary_broken(buf + bufsz);
+		if (at >= 0) {
+			canary_report("by", buf + bufsz, at);
 			memset(buf + bufsz, 0x5c, CANARY);
 		}
 	}
@@ -815,6 +845,13 @@ static void worker(int idx, int nthreads)
 	int i;
 
 	sigaction(SIGALRM, &sa, NULL);
+	/*
+	 * Every other worker runs in an IPC namespace of its own, where the
+	 * ids the others share name nothing or something else; its objects
+	 * go when it exits (main() waits for that).
+	 */
+	if (idx % 2 == 1 && unshare(CLONE_NEWIPC) && errno != EINVAL)
+		_exit(4);
 	/* Every third worker runs unprivileged: EACCES/EPERM paths. */
 	if (idx % 3 == 2 && (setresgid(1000 + idx, 1000 + idx, 1000 + idx) ||
 			     setresuid(1000 + idx, 1000 + idx, 1000 + idx)))
@@ -976,10 +1013,41 @@ static int cleanup(void)
 	       (info.msgtql ? 1 : 0) + shm_cleanup();
 }
 
+/* The module's reference count, -1 if unreadable. */
+static long module_refs(void)
+{
+	char buf[32] = "";
+	int fd = open("/sys/module/svipc/refcnt", O_RDONLY);
+
+	if (fd < 0)
+		return -1;
+	if (read(fd, buf, sizeof(buf) - 1) < 0)
+		buf[0] = 0;
+	close(fd);
+	return buf[0] ? strtol(buf, NULL, 10) : -1;
+}
+
+/*
+ * The workers' own namespaces died with them; svipc frees what was in
+ * them within a second.  Wait for the module to be held no more than
+ * before: anything still held then was lost.
+ */
+static int wait_namespaces_freed(long base)
+{
+	int i;
+
+	if (base < 0)
+		return 0;
+	for (i = 0; i < 1000 && module_refs() > base; i++)
+		usleep(10000);
+	return module_refs() > base;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long calls = 100000;
 	int procs = 4, threads = 2, opt, i, left, failed = 0;
+	long base;
 	long pg = sysconf(_SC_PAGESIZE);
 	pid_t pids[MAX_PROCS + 1];
 	char *m;
@@ -1023,6 +1091,7 @@ int main(int argc, char **argv)
 	page_gone = m + 2 * pg;
 	munmap(page_gone, 2 * pg);
 
+	base = module_refs();
 	calls_per_thread = calls / (procs * threads) + 1;
 	for (i = 0; i < procs; i++) {
 		pids[i] = fork();
@@ -1043,6 +1112,11 @@ int main(int argc, char **argv)
 	}
 
 	left = cleanup();
+	if (wait_namespaces_freed(base)) {
+		printf("# the module is still held %ld times more than before the workers\n",
+		       module_refs() - base);
+		failed = 1;
+	}
 	printf("# %lu calls made; errnos:", sh->calls);
 	for (i = 0; i < 160; i++)
 		if (sh->errnos[i])
