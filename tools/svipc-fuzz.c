@@ -66,7 +66,14 @@ static unsigned long seed = 1;
 static int devfd;
 static char *page_ro;		/* a read-only page */
 static char *page_end;		/* the last byte of a page followed by a hole */
-static char *page_gone;		/* an unmapped page */
+/*
+ * Pages no access reaches: PROT_NONE, not unmapped, so that no mapping
+ * made later (a shmat where the kernel chooses) can take their place and
+ * turn "bad" pointers into good ones.  One that did once let a semget
+ * read its arguments from a segment and make a set of thousands of
+ * semaphores, whose GETALL then ran past every thread's buffer.
+ */
+static char *page_gone;
 
 struct rng {
 	uint64_t s;
@@ -204,7 +211,15 @@ static int pick_semid(struct rng *r)
 	}
 }
 
-static void sem_call(struct rng *r, char *buf)
+/*
+ * GETALL and SETALL use @arr, room for the most semaphores a set can
+ * have (SEMMSL), not the message buffer: a set made with many is legal.
+ */
+#define SEM_ARR_BYTES	(32000 * 2)
+/* Each buffer is followed by this many bytes that no call may change. */
+#define CANARY		256
+
+static void sem_call(struct rng *r, char *arr)
 {
 	struct svipc_sembuf sops[8];
 	struct svipc_timespec ts;
@@ -278,8 +293,8 @@ static void sem_call(struct rng *r, char *buf)
 			unsigned int i;
 
 			for (i = 0; i < 64; i++)
-				((uint16_t *)buf)[i] = rnd_below(r, 8) ? rnd_below(r, 4) : (uint16_t)rnd(r);
-			a.buf = (uintptr_t)bad_ptr(r, buf);
+				((uint16_t *)arr)[i] = rnd_below(r, 8) ? rnd_below(r, 4) : (uint16_t)rnd(r);
+			a.buf = (uintptr_t)bad_ptr(r, arr);
 		} else {
 			a.buf = (uintptr_t)bad_ptr(r, &ds);
 		}
@@ -600,7 +615,7 @@ static void one_call(struct rng *r, struct tstate *ts, char *buf,
 	case 19:
 	case 20:
 	case 21:
-		sem_call(r, buf);
+		sem_call(r, buf + bufsz + CANARY);
 		break;
 	case 0:
 	case 1: {
@@ -735,8 +750,6 @@ static void on_alarm(int sig)
 	(void)sig;
 }
 
-#define CANARY	256
-
 /* -1 if intact, else the offset of the first changed byte. */
 static int canary_broken(const char *c)
 {
@@ -783,7 +796,8 @@ static void *worker_thread(void *p)
 	 * bytes and its type).  A kernel copy that did would corrupt this
 	 * thread's heap silently.
 	 */
-	char *buf = malloc(bufsz + CANARY);
+	char *buf = malloc(bufsz + CANARY + SEM_ARR_BYTES + CANARY);
+	char *arr_canary;
 	struct tstate ts = { .natt = 0 };
 	unsigned long i;
 
@@ -812,6 +826,8 @@ static void *worker_thread(void *p)
 	if (ts.slot == MAP_FAILED)
 		ts.slot = NULL;
 	memset(buf + bufsz, 0x5c, CANARY);
+	arr_canary = buf + bufsz + CANARY + SEM_ARR_BYTES;
+	memset(arr_canary, 0x5c, CANARY);
 	for (i = 0; i < calls_per_thread; i++) {
 		int at;
 
@@ -829,6 +845,11 @@ static void *worker_thread(void *p)
 		if (at >= 0) {
 			canary_report("by", buf + bufsz, at);
 			memset(buf + bufsz, 0x5c, CANARY);
+		}
+		at = canary_broken(arr_canary);
+		if (at >= 0) {
+			canary_report("(semaphore array) by", arr_canary, at);
+			memset(arr_canary, 0x5c, CANARY);
 		}
 	}
 	timer_delete(timer);
@@ -1089,7 +1110,7 @@ int main(int argc, char **argv)
 	mprotect(page_ro, pg, PROT_READ);
 	page_end = m + 2 * pg - 1;
 	page_gone = m + 2 * pg;
-	munmap(page_gone, 2 * pg);
+	mprotect(page_gone, 2 * pg, PROT_NONE);
 
 	base = module_refs();
 	calls_per_thread = calls / (procs * threads) + 1;
