@@ -1455,19 +1455,35 @@ static int ns_fd(pid_t pid)
  * B0), in A.  Either way A0 is given back before the process goes on,
  * and B0 is never touched, not even when the process exits.
  */
-static void undo_switch(const struct ipc_api *api, struct undo_out *o)
+static void undo_switch(const struct ipc_api *api, bool by_setns,
+			struct undo_out *o)
 {
-	int c2p[2], p2c[2], fda = -1, fdb = -1;
-	pid_t pid;
+	int c2p[2], p2c[2], fda = -1, fdb = -1, target = -1;
+	pid_t pid, holder = -1;
 	char c;
 
 	if (pipe(c2p) || pipe(p2c))
 		return;
+	/* For setns: namespace B, made and held by a stopped child. */
+	if (by_setns) {
+		holder = fork();
+		if (holder == 0) {
+			if (unshare(CLONE_NEWIPC))
+				_exit(1);
+			raise(SIGSTOP);
+			_exit(0);
+		}
+		if (waitpid(holder, NULL, WUNTRACED) != holder)
+			return;
+		target = ns_fd(holder);
+		if (target < 0)
+			return;
+	}
 	pid = fork();
 	if (pid == 0) {
 		struct sembuf up = { 0, 1, SEM_UNDO };
 
-		if (unshare(CLONE_NEWIPC))
+		if (by_setns ? setns(target, CLONE_NEWIPC) : unshare(CLONE_NEWIPC))
 			_exit(1);
 		o->sa = RES(api->semget(IPC_PRIVATE, 1, 0600));
 		if (api->semop(o->sa.ret, &up, 1))
@@ -1500,9 +1516,14 @@ static void undo_switch(const struct ipc_api *api, struct undo_out *o)
 		close(fda);
 	if (fdb >= 0)
 		close(fdb);
+	if (holder > 0) {
+		close(target);
+		kill(holder, SIGKILL);
+		wait_status(holder);
+	}
 }
 
-TEST(an_undo_list_left_in_another_namespace_is_applied_there_only)
+static void undo_left(struct __test_metadata *_metadata, bool by_setns)
 {
 	struct undo_out *n = shared(sizeof(*n)), *s = shared(sizeof(*s));
 
@@ -1514,8 +1535,8 @@ TEST(an_undo_list_left_in_another_namespace_is_applied_there_only)
 		.sb_val = { 5, 0 }, .sb_after_exit = { 5, 0 },
 	};
 	if (have_native())
-		undo_switch(&native_api, n);
-	undo_switch(&svipc_api, s);
+		undo_switch(&native_api, by_setns, n);
+	undo_switch(&svipc_api, by_setns, s);
 	expect_same(_metadata, "semget in A", n->sa, s->sa);
 	expect_same(_metadata, "semget in B", n->sb, s->sb);
 	expect_same(_metadata, "A's set while its taker is in A", n->held, s->held);
@@ -1524,6 +1545,16 @@ TEST(an_undo_list_left_in_another_namespace_is_applied_there_only)
 	expect_same(_metadata, "B's set with the same id then", n->sb_val, s->sb_val);
 	expect_same(_metadata, "B's set after the taker's exit",
 		    n->sb_after_exit, s->sb_after_exit);
+}
+
+TEST(an_undo_list_left_by_unshare_is_applied_in_its_namespace_only)
+{
+	undo_left(_metadata, false);
+}
+
+TEST(an_undo_list_left_by_setns_is_applied_in_its_namespace_only)
+{
+	undo_left(_metadata, true);
 }
 
 /*
