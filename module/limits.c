@@ -21,55 +21,6 @@
 #include "ns.h"
 #include "svipc.h"
 
-/* An int limit of the initial namespace: where it is, what it takes. */
-struct svipc_param_limit {
-	size_t off;			/* in struct svipc_limits */
-	int min;
-	int max;
-};
-
-#define SVIPC_LIMIT(field, lo, hi) \
-	{ .off = offsetof(struct svipc_limits, field), .min = (lo), .max = (hi) }
-
-static const struct svipc_param_limit svipc_msgmax = SVIPC_LIMIT(msgmax, 0, INT_MAX);
-static const struct svipc_param_limit svipc_msgmnb = SVIPC_LIMIT(msgmnb, 0, INT_MAX);
-static const struct svipc_param_limit svipc_msgmni = SVIPC_LIMIT(msgmni, 0, SVIPC_MNI);
-static const struct svipc_param_limit svipc_shmmni = SVIPC_LIMIT(shmmni, 0, SVIPC_MNI);
-
-static int *svipc_limit_ptr(const struct svipc_param_limit *l)
-{
-	return (int *)((char *)&svipc_init_ns.lim + l->off);
-}
-
-static int svipc_limit_set(const char *val, const struct kernel_param *kp)
-{
-	const struct svipc_param_limit *l = kp->arg;
-	int v;
-
-	/* Anything unparsable or out of range is EINVAL, as for the sysctl. */
-	if (kstrtoint(val, 0, &v) || v < l->min || v > l->max)
-		return -EINVAL;
-	WRITE_ONCE(*svipc_limit_ptr(l), v);
-	return 0;
-}
-
-static int svipc_limit_show(char *buf, const struct kernel_param *kp)
-{
-	return sysfs_emit(buf, "%d\n", READ_ONCE(*svipc_limit_ptr(kp->arg)));
-}
-
-static const struct kernel_param_ops svipc_limit_ops = {
-	.set = svipc_limit_set,
-	.get = svipc_limit_show,
-};
-
-module_param_cb(msgmax, &svipc_limit_ops, (void *)&svipc_msgmax, 0644);
-MODULE_PARM_DESC(msgmax, "largest message in bytes (default 8192)");
-module_param_cb(msgmnb, &svipc_limit_ops, (void *)&svipc_msgmnb, 0644);
-MODULE_PARM_DESC(msgmnb, "default msg_qbytes of a new queue (default 16384)");
-module_param_cb(msgmni, &svipc_limit_ops, (void *)&svipc_msgmni, 0644);
-MODULE_PARM_DESC(msgmni, "most message queues (default 32000, at most 32768)");
-
 /* The four of kernel.sem: any int is taken, but semmni must fit. */
 static int *const svipc_sem_limits[] = {
 	&svipc_init_ns.lim.semmsl, &svipc_init_ns.lim.semmns,
@@ -131,64 +82,6 @@ static const struct kernel_param_ops svipc_sem_param_ops = {
 module_param_cb(sem, &svipc_sem_param_ops, NULL, 0644);
 MODULE_PARM_DESC(sem, "\"SEMMSL SEMMNS SEMOPM SEMMNI\" (default \"32000 1024000000 500 32000\")");
 
-module_param_cb(shmmni, &svipc_limit_ops, (void *)&svipc_shmmni, 0644);
-MODULE_PARM_DESC(shmmni, "most shared memory segments (default 4096, at most 32768)");
-
-/* shmmax and shmall take any unsigned long, as the native sysctls do. */
-static int svipc_ulimit_set(const char *val, const struct kernel_param *kp)
-{
-	unsigned long v;
-
-	if (kstrtoul(val, 0, &v))
-		return -EINVAL;
-	WRITE_ONCE(*(unsigned long *)kp->arg, v);
-	return 0;
-}
-
-static int svipc_ulimit_show(char *buf, const struct kernel_param *kp)
-{
-	return sysfs_emit(buf, "%lu\n", READ_ONCE(*(unsigned long *)kp->arg));
-}
-
-static const struct kernel_param_ops svipc_ulimit_ops = {
-	.set = svipc_ulimit_set,
-	.get = svipc_ulimit_show,
-};
-
-module_param_cb(shmmax, &svipc_ulimit_ops, &svipc_init_ns.lim.shmmax, 0644);
-MODULE_PARM_DESC(shmmax, "largest segment in bytes (default ULONG_MAX - 2^24)");
-module_param_cb(shmall, &svipc_ulimit_ops, &svipc_init_ns.lim.shmall, 0644);
-MODULE_PARM_DESC(shmall, "most pages in all segments (default ULONG_MAX - 2^24)");
-
-/*
- * shm_rmid_forced: 0 or 1.  As native, setting 1 also destroys the
- * segments that are already orphaned: unattached, creator gone.
- */
-static int svipc_rmid_forced_set(const char *val, const struct kernel_param *kp)
-{
-	int v;
-
-	if (kstrtoint(val, 0, &v) || v < 0 || v > 1)
-		return -EINVAL;
-	WRITE_ONCE(svipc_init_ns.lim.shm_rmid_forced, v);
-	if (v)
-		svipc_shm_destroy_orphans(&svipc_init_ns);
-	return 0;
-}
-
-static int svipc_rmid_forced_show(char *buf, const struct kernel_param *kp)
-{
-	return sysfs_emit(buf, "%d\n", svipc_lim(&svipc_init_ns, shm_rmid_forced));
-}
-
-static const struct kernel_param_ops svipc_rmid_forced_ops = {
-	.set = svipc_rmid_forced_set,
-	.get = svipc_rmid_forced_show,
-};
-
-module_param_cb(shm_rmid_forced, &svipc_rmid_forced_ops, NULL, 0644);
-MODULE_PARM_DESC(shm_rmid_forced, "1: destroy segments when unattached and their creator is gone (default 0)");
-
 /*
  * The limits of an IPC namespace, as native's per-namespace sysctls
  * (kernel.msgmax and the rest), with their names, formats, ranges and
@@ -232,6 +125,12 @@ static int svipc_mni = SVIPC_MNI;
 #define SVIPC_KNOB(n, field, k, lo, hi)					\
 	{ .name = (n), .off = offsetof(struct svipc_limits, field),	\
 	  .kind = (k), .min = (lo), .max = (hi) }
+
+/* Indexes in svipc_knobs[]. */
+enum {
+	SVIPC_K_MSGMAX, SVIPC_K_MSGMNB, SVIPC_K_MSGMNI, SVIPC_K_SEM,
+	SVIPC_K_SHMMAX, SVIPC_K_SHMALL, SVIPC_K_SHMMNI, SVIPC_K_SHM_RMID_FORCED,
+};
 
 static const struct svipc_knob svipc_knobs[] = {
 	SVIPC_KNOB("msgmax", msgmax, SVIPC_KNOB_INT, SYSCTL_ZERO, SYSCTL_INT_MAX),
@@ -329,17 +228,17 @@ static const struct {
 	unsigned char knob;
 	unsigned char sem;
 } svipc_limit_names[SVIPC_LIMIT_NR] = {
-	[SVIPC_LIMIT_MSGMAX] = { 0 },
-	[SVIPC_LIMIT_MSGMNB] = { 1 },
-	[SVIPC_LIMIT_MSGMNI] = { 2 },
-	[SVIPC_LIMIT_SEMMSL] = { 3, 0 },
-	[SVIPC_LIMIT_SEMMNS] = { 3, 1 },
-	[SVIPC_LIMIT_SEMOPM] = { 3, 2 },
-	[SVIPC_LIMIT_SEMMNI] = { 3, 3 },
-	[SVIPC_LIMIT_SHMMAX] = { 4 },
-	[SVIPC_LIMIT_SHMALL] = { 5 },
-	[SVIPC_LIMIT_SHMMNI] = { 6 },
-	[SVIPC_LIMIT_SHM_RMID_FORCED] = { 7 },
+	[SVIPC_LIMIT_MSGMAX] = { SVIPC_K_MSGMAX },
+	[SVIPC_LIMIT_MSGMNB] = { SVIPC_K_MSGMNB },
+	[SVIPC_LIMIT_MSGMNI] = { SVIPC_K_MSGMNI },
+	[SVIPC_LIMIT_SEMMSL] = { SVIPC_K_SEM, 0 },
+	[SVIPC_LIMIT_SEMMNS] = { SVIPC_K_SEM, 1 },
+	[SVIPC_LIMIT_SEMOPM] = { SVIPC_K_SEM, 2 },
+	[SVIPC_LIMIT_SEMMNI] = { SVIPC_K_SEM, 3 },
+	[SVIPC_LIMIT_SHMMAX] = { SVIPC_K_SHMMAX },
+	[SVIPC_LIMIT_SHMALL] = { SVIPC_K_SHMALL },
+	[SVIPC_LIMIT_SHMMNI] = { SVIPC_K_SHMMNI },
+	[SVIPC_LIMIT_SHM_RMID_FORCED] = { SVIPC_K_SHM_RMID_FORCED },
 };
 
 /* Set one limit of @ns to @v, checked as the sysctl checks it. */
@@ -372,6 +271,61 @@ static int svipc_limit_set_one(struct svipc_ns *ns, const struct svipc_knob *k,
 		svipc_shm_destroy_orphans(ns);
 	return 0;
 }
+
+/*
+ * The module parameters other than "sem": the initial namespace's
+ * limits, set with the same checks and side effects as SVIPC_IOC_LIMIT
+ * (out of range: EINVAL; shm_rmid_forced=1 destroys the orphans).
+ */
+static int svipc_knob_param_set(const char *val, const struct kernel_param *kp)
+{
+	const struct svipc_knob *k = kp->arg;
+	unsigned long ul;
+	int v;
+
+	if (k->kind == SVIPC_KNOB_ULONG) {
+		if (kstrtoul(val, 0, &ul))
+			return -EINVAL;
+		return svipc_limit_set_one(&svipc_init_ns, k, 0, ul);
+	}
+	if (kstrtoint(val, 0, &v))
+		return -EINVAL;
+	return svipc_limit_set_one(&svipc_init_ns, k, 0, (s64)v);
+}
+
+static int svipc_knob_param_show(char *buf, const struct kernel_param *kp)
+{
+	const struct svipc_knob *k = kp->arg;
+	void *field = (char *)&svipc_init_ns.lim + k->off;
+
+	if (k->kind == SVIPC_KNOB_ULONG)
+		return sysfs_emit(buf, "%lu\n", READ_ONCE(*(unsigned long *)field));
+	return sysfs_emit(buf, "%d\n", READ_ONCE(*(int *)field));
+}
+
+static const struct kernel_param_ops svipc_knob_param_ops = {
+	.set = svipc_knob_param_set,
+	.get = svipc_knob_param_show,
+};
+
+#define SVIPC_KNOB_PARAM(name, i)					\
+	module_param_cb(name, &svipc_knob_param_ops, (void *)&svipc_knobs[i], 0644)
+
+SVIPC_KNOB_PARAM(msgmax, SVIPC_K_MSGMAX);
+MODULE_PARM_DESC(msgmax, "largest message in bytes (default 8192)");
+SVIPC_KNOB_PARAM(msgmnb, SVIPC_K_MSGMNB);
+MODULE_PARM_DESC(msgmnb, "default msg_qbytes of a new queue (default 16384)");
+SVIPC_KNOB_PARAM(msgmni, SVIPC_K_MSGMNI);
+MODULE_PARM_DESC(msgmni, "most message queues (default 32000, at most 32768)");
+SVIPC_KNOB_PARAM(shmmni, SVIPC_K_SHMMNI);
+MODULE_PARM_DESC(shmmni, "most shared memory segments (default 4096, at most 32768)");
+/* shmmax and shmall take any unsigned long, as the native sysctls do. */
+SVIPC_KNOB_PARAM(shmmax, SVIPC_K_SHMMAX);
+MODULE_PARM_DESC(shmmax, "largest segment in bytes (default ULONG_MAX - 2^24)");
+SVIPC_KNOB_PARAM(shmall, SVIPC_K_SHMALL);
+MODULE_PARM_DESC(shmall, "most pages in all segments (default ULONG_MAX - 2^24)");
+SVIPC_KNOB_PARAM(shm_rmid_forced, SVIPC_K_SHM_RMID_FORCED);
+MODULE_PARM_DESC(shm_rmid_forced, "1: destroy segments when unattached and their creator is gone (default 0)");
 
 long svipc_limit_ioctl(struct svipc_ns *ns, struct svipc_limit __user *uarg)
 {
