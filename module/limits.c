@@ -7,6 +7,9 @@
  * the calls that start after it.  Other namespaces start from the values
  * these had when the module was loaded (ns.c).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
 #include <linux/cred.h>
@@ -110,11 +113,15 @@ enum svipc_knob_kind {
 	SVIPC_KNOB_ULONG,
 	SVIPC_KNOB_SEM,
 	SVIPC_KNOB_RMID_FORCED,
+	/* kernel.*_next_id: one-shot, see svipc_addid() */
+	SVIPC_KNOB_NEXT_ID,
+	/* kernel.auto_msgmni: kept by native as a no-op that reads 0 */
+	SVIPC_KNOB_AUTO_MSGMNI,
 };
 
 struct svipc_knob {
 	const char *name;
-	size_t off;			/* in struct svipc_limits */
+	size_t off;			/* in struct svipc_ns */
 	enum svipc_knob_kind kind;
 	int *min;
 	int *max;
@@ -123,34 +130,50 @@ struct svipc_knob {
 static int svipc_mni = SVIPC_MNI;
 
 #define SVIPC_KNOB(n, field, k, lo, hi)					\
-	{ .name = (n), .off = offsetof(struct svipc_limits, field),	\
+	{ .name = (n), .off = offsetof(struct svipc_ns, field),		\
 	  .kind = (k), .min = (lo), .max = (hi) }
 
 /* Indexes in svipc_knobs[]. */
 enum {
 	SVIPC_K_MSGMAX, SVIPC_K_MSGMNB, SVIPC_K_MSGMNI, SVIPC_K_SEM,
 	SVIPC_K_SHMMAX, SVIPC_K_SHMALL, SVIPC_K_SHMMNI, SVIPC_K_SHM_RMID_FORCED,
+	SVIPC_K_MSG_NEXT_ID, SVIPC_K_SEM_NEXT_ID, SVIPC_K_SHM_NEXT_ID,
+	SVIPC_K_AUTO_MSGMNI,
 };
 
 static const struct svipc_knob svipc_knobs[] = {
-	SVIPC_KNOB("msgmax", msgmax, SVIPC_KNOB_INT, SYSCTL_ZERO, SYSCTL_INT_MAX),
-	SVIPC_KNOB("msgmnb", msgmnb, SVIPC_KNOB_INT, SYSCTL_ZERO, SYSCTL_INT_MAX),
-	SVIPC_KNOB("msgmni", msgmni, SVIPC_KNOB_INT, SYSCTL_ZERO, &svipc_mni),
-	SVIPC_KNOB("sem", semmsl, SVIPC_KNOB_SEM, NULL, NULL),
-	SVIPC_KNOB("shmmax", shmmax, SVIPC_KNOB_ULONG, NULL, NULL),
-	SVIPC_KNOB("shmall", shmall, SVIPC_KNOB_ULONG, NULL, NULL),
-	SVIPC_KNOB("shmmni", shmmni, SVIPC_KNOB_INT, SYSCTL_ZERO, &svipc_mni),
-	SVIPC_KNOB("shm_rmid_forced", shm_rmid_forced, SVIPC_KNOB_RMID_FORCED,
+	SVIPC_KNOB("msgmax", lim.msgmax, SVIPC_KNOB_INT, SYSCTL_ZERO, SYSCTL_INT_MAX),
+	SVIPC_KNOB("msgmnb", lim.msgmnb, SVIPC_KNOB_INT, SYSCTL_ZERO, SYSCTL_INT_MAX),
+	SVIPC_KNOB("msgmni", lim.msgmni, SVIPC_KNOB_INT, SYSCTL_ZERO, &svipc_mni),
+	SVIPC_KNOB("sem", lim.semmsl, SVIPC_KNOB_SEM, NULL, NULL),
+	SVIPC_KNOB("shmmax", lim.shmmax, SVIPC_KNOB_ULONG, NULL, NULL),
+	SVIPC_KNOB("shmall", lim.shmall, SVIPC_KNOB_ULONG, NULL, NULL),
+	SVIPC_KNOB("shmmni", lim.shmmni, SVIPC_KNOB_INT, SYSCTL_ZERO, &svipc_mni),
+	SVIPC_KNOB("shm_rmid_forced", lim.shm_rmid_forced, SVIPC_KNOB_RMID_FORCED,
 		   SYSCTL_ZERO, SYSCTL_ONE),
+	SVIPC_KNOB("msg_next_id", msg_ids.next_id, SVIPC_KNOB_NEXT_ID,
+		   SYSCTL_ZERO, SYSCTL_INT_MAX),
+	SVIPC_KNOB("sem_next_id", sem_ids.next_id, SVIPC_KNOB_NEXT_ID,
+		   SYSCTL_ZERO, SYSCTL_INT_MAX),
+	SVIPC_KNOB("shm_next_id", shm_ids.next_id, SVIPC_KNOB_NEXT_ID,
+		   SYSCTL_ZERO, SYSCTL_INT_MAX),
+	{ .name = "auto_msgmni", .kind = SVIPC_KNOB_AUTO_MSGMNI,
+	  .min = SYSCTL_ZERO, .max = SYSCTL_ONE },
 };
 
 #define SVIPC_NR_KNOBS	ARRAY_SIZE(svipc_knobs)
 
-/* As native's ipc_permissions(): only the namespace's root writes. */
-static bool svipc_knob_may_write(struct svipc_ns *ns)
+/*
+ * As native's ipc_permissions(): the namespace's root writes its limits;
+ * *_next_id, read-only otherwise, is for whoever may checkpoint and
+ * restore in the user namespace owning it.
+ */
+static bool svipc_knob_may_write(struct svipc_ns *ns, const struct svipc_knob *k)
 {
 	kuid_t root = make_kuid(ns->user_ns, 0);
 
+	if (k->kind == SVIPC_KNOB_NEXT_ID)
+		return checkpoint_restore_ns_capable(ns->user_ns);
 	if (!uid_valid(root))
 		root = GLOBAL_ROOT_UID;
 	return uid_eq(current_euid(), root);
@@ -160,9 +183,10 @@ static bool svipc_knob_may_write(struct svipc_ns *ns)
 static int svipc_knob_rw(const struct svipc_knob *k, struct svipc_ns *ns,
 			 int write, void *buf, size_t *lenp, loff_t *ppos)
 {
+	int dummy = 0;
 	struct ctl_table t = {
 		.procname = k->name,
-		.data = (char *)&ns->lim + k->off,
+		.data = (char *)ns + k->off,
 		.maxlen = sizeof(int),
 		.mode = 0644,
 		.extra1 = k->min,
@@ -190,12 +214,23 @@ static int svipc_knob_rw(const struct svipc_knob *k, struct svipc_ns *ns,
 			WRITE_ONCE(ns->lim.semmni, semmni);
 		mutex_unlock(&svipc_sem_mutex);
 		return err;
-	default:
-		/* As native: setting 1 also destroys the orphans already there. */
+	case SVIPC_KNOB_RMID_FORCED:
+		/*
+		 * As native: while it is 1, every access, even a read,
+		 * destroys the orphans already there.
+		 */
 		err = proc_dointvec_minmax(&t, write, buf, lenp, ppos);
-		if (!err && write && svipc_lim(ns, shm_rmid_forced))
+		if (!err && svipc_lim(ns, shm_rmid_forced))
 			svipc_shm_destroy_orphans(ns);
 		return err;
+	case SVIPC_KNOB_AUTO_MSGMNI:
+		t.data = &dummy;
+		if (write)
+			pr_info_once("writing to auto_msgmni has no effect\n");
+		return proc_dointvec_minmax(&t, write, buf, lenp, ppos);
+	default:
+		/* proc_dointvec_minmax() stores with WRITE_ONCE(). */
+		return proc_dointvec_minmax(&t, write, buf, lenp, ppos);
 	}
 }
 
@@ -205,20 +240,28 @@ static int svipc_knob_rw(const struct svipc_knob *k, struct svipc_ns *ns,
 #define SVIPC_CTL_CONST
 #endif
 
+/*
+ * /proc/sys/svipc/, and on a kernel without System V IPC of its own
+ * /proc/sys/kernel/ too, with native's names: the same knobs and handler.
+ */
 static struct ctl_table svipc_sysctls[SVIPC_NR_KNOBS + 1];
+#if SVIPC_NATIVE_INTERFACES
+static struct ctl_table svipc_kernel_sysctls[SVIPC_NR_KNOBS + 1];
+static struct ctl_table_header *svipc_kernel_sysctl_header;
+#endif
 
 /* /proc/sys/svipc/<name>: the caller's namespace. */
 static int svipc_sysctl_handler(SVIPC_CTL_CONST struct ctl_table *table,
 				int write, void *buf, size_t *lenp, loff_t *ppos)
 {
+	const struct svipc_knob *k = table->extra1;
 	struct svipc_ns *ns = svipc_ns_current();
 
 	if (IS_ERR(ns))
 		return PTR_ERR(ns);
-	if (write && !svipc_knob_may_write(ns))
+	if (write && !svipc_knob_may_write(ns, k))
 		return -EACCES;
-	return svipc_knob_rw(&svipc_knobs[table - svipc_sysctls], ns, write,
-			     buf, lenp, ppos);
+	return svipc_knob_rw(k, ns, write, buf, lenp, ppos);
 }
 
 static struct ctl_table_header *svipc_sysctl_header;
@@ -239,13 +282,16 @@ static const struct {
 	[SVIPC_LIMIT_SHMALL] = { SVIPC_K_SHMALL },
 	[SVIPC_LIMIT_SHMMNI] = { SVIPC_K_SHMMNI },
 	[SVIPC_LIMIT_SHM_RMID_FORCED] = { SVIPC_K_SHM_RMID_FORCED },
+	[SVIPC_LIMIT_MSG_NEXT_ID] = { SVIPC_K_MSG_NEXT_ID },
+	[SVIPC_LIMIT_SEM_NEXT_ID] = { SVIPC_K_SEM_NEXT_ID },
+	[SVIPC_LIMIT_SHM_NEXT_ID] = { SVIPC_K_SHM_NEXT_ID },
 };
 
 /* Set one limit of @ns to @v, checked as the sysctl checks it. */
 static int svipc_limit_set_one(struct svipc_ns *ns, const struct svipc_knob *k,
 			       unsigned int sem, u64 v)
 {
-	void *field = (char *)&ns->lim + k->off;
+	void *field = (char *)ns + k->off;
 	s64 sv = (s64)v;
 
 	if (k->kind == SVIPC_KNOB_ULONG) {
@@ -296,7 +342,7 @@ static int svipc_knob_param_set(const char *val, const struct kernel_param *kp)
 static int svipc_knob_param_show(char *buf, const struct kernel_param *kp)
 {
 	const struct svipc_knob *k = kp->arg;
-	void *field = (char *)&svipc_init_ns.lim + k->off;
+	void *field = (char *)&svipc_init_ns + k->off;
 
 	if (k->kind == SVIPC_KNOB_ULONG)
 		return sysfs_emit(buf, "%lu\n", READ_ONCE(*(unsigned long *)field));
@@ -342,11 +388,11 @@ long svipc_limit_ioctl(struct svipc_ns *ns, struct svipc_limit __user *uarg)
 	k = &svipc_knobs[svipc_limit_names[a.name].knob];
 	sem = svipc_limit_names[a.name].sem;
 	if (a.flags & SVIPC_LIMIT_SET) {
-		if (!svipc_knob_may_write(ns))
+		if (!svipc_knob_may_write(ns, k))
 			return -EPERM;
 		return svipc_limit_set_one(ns, k, sem, a.value);
 	}
-	field = (char *)&ns->lim + k->off;
+	field = (char *)ns + k->off;
 	if (k->kind == SVIPC_KNOB_ULONG)
 		a.value = READ_ONCE(*(unsigned long *)field);
 	else
@@ -354,33 +400,63 @@ long svipc_limit_ioctl(struct svipc_ns *ns, struct svipc_limit __user *uarg)
 	return copy_to_user(uarg, &a, sizeof(a)) ? -EFAULT : 0;
 }
 
-int svipc_sysctl_init(void)
+/*
+ * Register @table (its first SVIPC_NR_KNOBS entries, one per knob; the
+ * entry after them stays empty, the end for kernels that need one) as
+ * directory @path.
+ */
+static struct ctl_table_header *svipc_sysctl_register(const char *path,
+						      struct ctl_table *table)
 {
 	unsigned int i;
 
-	/* "sem" is four ints in a row, as native's sem_ctls[]. */
-	BUILD_BUG_ON(offsetof(struct svipc_limits, semmni) !=
-		     offsetof(struct svipc_limits, semmsl) + 3 * sizeof(int));
 	for (i = 0; i < SVIPC_NR_KNOBS; i++) {
-		svipc_sysctls[i] = (struct ctl_table){
+		table[i] = (struct ctl_table){
 			.procname = svipc_knobs[i].name,
 			.maxlen = sizeof(int),
+			/*
+			 * Native's *_next_id are 0444, made writable by the
+			 * permission callback for those who may restore;
+			 * here the owner bit is needed for root to open
+			 * them and the handler makes the capability check.
+			 */
 			.mode = 0644,
 			.proc_handler = svipc_sysctl_handler,
+			.extra1 = (void *)&svipc_knobs[i],
 		};
 	}
 #ifdef SVIPC_HAVE_REGISTER_SYSCTL_SZ
-	svipc_sysctl_header = register_sysctl_sz("svipc", svipc_sysctls,
-						 SVIPC_NR_KNOBS);
+	return register_sysctl_sz(path, table, SVIPC_NR_KNOBS);
 #else
-	/* The last entry stays empty: the table's end. */
-	svipc_sysctl_header = register_sysctl("svipc", svipc_sysctls);
+	return register_sysctl(path, table);
 #endif
-	return svipc_sysctl_header ? 0 : -ENOMEM;
+}
+
+int svipc_sysctl_init(void)
+{
+	/* "sem" is four ints in a row, as native's sem_ctls[]. */
+	BUILD_BUG_ON(offsetof(struct svipc_limits, semmni) !=
+		     offsetof(struct svipc_limits, semmsl) + 3 * sizeof(int));
+
+	svipc_sysctl_header = svipc_sysctl_register("svipc", svipc_sysctls);
+	if (!svipc_sysctl_header)
+		return -ENOMEM;
+#if SVIPC_NATIVE_INTERFACES
+	svipc_kernel_sysctl_header = svipc_sysctl_register("kernel",
+							   svipc_kernel_sysctls);
+	if (!svipc_kernel_sysctl_header) {
+		unregister_sysctl_table(svipc_sysctl_header);
+		return -ENOMEM;
+	}
+#endif
+	return 0;
 }
 
 /* Waits for running handlers: none runs after this returns. */
 void svipc_sysctl_exit(void)
 {
+#if SVIPC_NATIVE_INTERFACES
+	unregister_sysctl_table(svipc_kernel_sysctl_header);
+#endif
 	unregister_sysctl_table(svipc_sysctl_header);
 }

@@ -56,6 +56,7 @@ void svipc_ids_init(struct svipc_ids *ids, const struct svipc_kind_ops *ops,
 	ids->max_idx = -1;
 	ids->last_idx = -1;
 	ids->seq = 0;
+	ids->next_id = -1;
 	init_llist_head(&ids->reap);
 	ids->ops = ops;
 	ids->ns = ns;
@@ -120,32 +121,52 @@ static struct svipc_obj *svipc_find_key(struct svipc_ids *ids, key_t key)
  */
 static int svipc_addid(struct svipc_ids *ids, struct svipc_obj *obj)
 {
-	int idx, window;
+	int idx, window, next_id;
+	unsigned int seq;
 
 	lockdep_assert_held_write(&ids->rwsem);
 	if (ids->in_use >= ids->ops->limit(ids->ns))
 		return -ENOSPC;
 
 	/*
-	 * As native: hand out indexes cyclically within a window a little
-	 * larger than what is in use, and bump the sequence only when the
-	 * index wraps, so that ids are reused as late as possible.
+	 * A *_next_id is used once, by the first creation that gets this
+	 * far, even if its index cannot be had, as natively.
 	 */
-	window = max(ids->in_use * 3 / 2, SVIPC_MIN_CYCLE);
-	window = min(window, SVIPC_MNI);
+	next_id = xchg(&ids->next_id, -1);
 	idr_preload(GFP_KERNEL_ACCOUNT);
-	idx = idr_alloc_cyclic(&ids->idr, NULL, 0, window, GFP_NOWAIT);
+	if (next_id >= 0) {
+		/*
+		 * Its sequence number as given; its index or, if that is
+		 * taken, the first free one above (native's idr_alloc()).
+		 * The cyclic position and ids->seq stay as they were.
+		 */
+		seq = (unsigned int)next_id >> SVIPC_SEQ_SHIFT;
+		idx = idr_alloc(&ids->idr, NULL, next_id & (SVIPC_MNI - 1),
+				SVIPC_MNI, GFP_NOWAIT);
+	} else {
+		/*
+		 * As native: hand out indexes cyclically within a window a
+		 * little larger than what is in use, and bump the sequence
+		 * only when the index wraps, so that ids are reused as late
+		 * as possible.
+		 */
+		window = max(ids->in_use * 3 / 2, SVIPC_MIN_CYCLE);
+		window = min(window, SVIPC_MNI);
+		idx = idr_alloc_cyclic(&ids->idr, NULL, 0, window, GFP_NOWAIT);
+		if (idx >= 0) {
+			if (idx <= ids->last_idx) {
+				ids->seq++;
+				if (ids->seq > SVIPC_SEQ_MAX)
+					ids->seq = 0;
+			}
+			ids->last_idx = idx;
+		}
+		seq = ids->seq;
+	}
 	idr_preload_end();
 	if (idx < 0)
 		return idx == -ENOSPC ? -ENOSPC : -ENOMEM;
-
-	if (idx <= ids->last_idx) {
-		ids->seq++;
-		if (ids->seq > SVIPC_SEQ_MAX)
-			ids->seq = 0;
-	}
-	ids->last_idx = idx;
-	obj->id = (ids->seq << SVIPC_SEQ_SHIFT) | idx;
+	obj->id = (seq << SVIPC_SEQ_SHIFT) | idx;
 
 	if (obj->key != IPC_PRIVATE)
 		hash_add(ids->keys, &obj->key_node, obj->key);

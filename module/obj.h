@@ -120,6 +120,12 @@ struct svipc_ids {
 	int max_idx;			/* highest index in use, -1 if none */
 	int last_idx;			/* last index handed out */
 	unsigned int seq;
+	/*
+	 * The id the next object made gets, or -1: the *_next_id sysctl
+	 * (limits.c) sets it, the next svipc_addid() takes it with xchg(),
+	 * as native's ipc_idr_alloc() consumes ids->next_id.
+	 */
+	int next_id;
 	/* Objects removed by svipc_mark_removed(), still in the table. */
 	struct llist_head reap;
 	const struct svipc_kind_ops *ops;

@@ -75,7 +75,8 @@ struct svipc_proc_iter {
 	struct svipc_ns *ns;		/* its tables; a reference */
 };
 
-static struct proc_dir_entry *svipc_proc_dir;
+static struct proc_dir_entry *svipc_proc_dir;		/* /proc/svipc/ */
+static struct proc_dir_entry *svipc_sysvipc_dir;	/* /proc/sysvipc/, or NULL */
 
 static void svipc_proc_show_msg(struct seq_file *s, struct svipc_obj *obj,
 				struct pid_namespace *pid_ns)
@@ -280,23 +281,44 @@ static const struct proc_ops svipc_proc_ops = {
 	.proc_release = svipc_proc_release,
 };
 
-/* Called once every table is ready; a failure fails the module load. */
-int svipc_proc_init(void)
+static struct proc_dir_entry *svipc_proc_mkdir(const char *name)
 {
+	struct proc_dir_entry *dir;
 	unsigned int i;
 
-	/* Without procfs there is nothing to show, and nothing to fail. */
-	if (!IS_ENABLED(CONFIG_PROC_FS))
-		return 0;
-	svipc_proc_dir = proc_mkdir("svipc", NULL);
-	if (!svipc_proc_dir)
-		return -ENOMEM;
+	dir = proc_mkdir(name, NULL);
+	if (!dir)
+		return NULL;
 	for (i = 0; i < ARRAY_SIZE(svipc_proc_kinds); i++) {
 		const struct svipc_proc_kind *kind = &svipc_proc_kinds[i];
 
 		/* World-readable and owned by root, as /proc/sysvipc/ is. */
-		if (!proc_create_data(kind->name, 0444, svipc_proc_dir,
-				      &svipc_proc_ops, (void *)kind)) {
+		if (!proc_create_data(kind->name, 0444, dir, &svipc_proc_ops,
+				      (void *)kind)) {
+			proc_remove(dir);
+			return NULL;
+		}
+	}
+	return dir;
+}
+
+/* Called once every table is ready; a failure fails the module load. */
+int svipc_proc_init(void)
+{
+	/* Without procfs there is nothing to show, and nothing to fail. */
+	if (!IS_ENABLED(CONFIG_PROC_FS))
+		return 0;
+	svipc_proc_dir = svipc_proc_mkdir("svipc");
+	if (!svipc_proc_dir)
+		return -ENOMEM;
+	/*
+	 * Where the kernel has none, /proc/sysvipc/ too, for ipcs and the
+	 * other readers of native's files.  The name is free: a kernel
+	 * without System V IPC registers nothing there.
+	 */
+	if (SVIPC_NATIVE_INTERFACES) {
+		svipc_sysvipc_dir = svipc_proc_mkdir("sysvipc");
+		if (!svipc_sysvipc_dir) {
 			svipc_proc_exit();
 			return -ENOMEM;
 		}
@@ -308,6 +330,8 @@ int svipc_proc_init(void)
 void svipc_proc_exit(void)
 {
 	/* Removes the files too, after running their open files down. */
+	proc_remove(svipc_sysvipc_dir);
+	svipc_sysvipc_dir = NULL;
 	proc_remove(svipc_proc_dir);
 	svipc_proc_dir = NULL;
 }

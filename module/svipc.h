@@ -8,6 +8,14 @@
 struct tracepoint;
 struct svipc_ns;
 
+/*
+ * The kernel has no System V IPC of its own: svipc also stands in for
+ * its interfaces to the rest of the system, /proc/sysvipc/ and the
+ * kernel.* sysctls (proc.c, limits.c).  Where native exists, those stay
+ * native's and svipc keeps to /proc/svipc/ and /proc/sys/svipc/.
+ */
+#define SVIPC_NATIVE_INTERFACES	(!IS_ENABLED(CONFIG_SYSVIPC))
+
 /* @ns: the caller's namespace (svipc_ns_current). */
 int svipc_msgget(struct svipc_ns *ns, key_t key, int msgflg);
 long svipc_msgsnd_ioctl(struct svipc_ns *ns, struct svipc_msgsnd __user *uarg);

@@ -258,7 +258,17 @@ struct svipc_shm_info {
 #define SVIPC_LIMIT_SHMALL		8
 #define SVIPC_LIMIT_SHMMNI		9
 #define SVIPC_LIMIT_SHM_RMID_FORCED	10
-#define SVIPC_LIMIT_NR			11
+/*
+ * The ids the next msgget, semget and shmget that create an object give
+ * it (kernel.msg_next_id and the others), read as -1 when unset.  Each
+ * is used by one creation and then reads -1 again; a value set must be
+ * in [0, INT_MAX].  Setting them takes CAP_CHECKPOINT_RESTORE or
+ * CAP_SYS_ADMIN in the user namespace owning the IPC namespace.
+ */
+#define SVIPC_LIMIT_MSG_NEXT_ID		11
+#define SVIPC_LIMIT_SEM_NEXT_ID		12
+#define SVIPC_LIMIT_SHM_NEXT_ID		13
+#define SVIPC_LIMIT_NR			14
 
 #define SVIPC_LIMIT_SET			0x1U	/* set value; else read it */
 
