@@ -7,12 +7,14 @@
  *	svipc-sysctl [-n] [-a | NAME...]
  *	svipc-sysctl [-n] -w NAME=VALUE...
  *
- * NAME is msgmax, msgmnb, msgmni, sem, shmmax, shmall, shmmni or
- * shm_rmid_forced, optionally after "kernel." or "svipc."; sem's value
- * is up to four numbers, "SEMMSL SEMMNS SEMOPM SEMMNI".  The ioctl lets
- * the root of the user namespace owning the IPC namespace set its
- * limits, which the /proc/sys/svipc files (owned by the initial root)
- * cannot: this is how a container's root sets its own.
+ * NAME is msgmax, msgmnb, msgmni, sem, shmmax, shmall, shmmni,
+ * shm_rmid_forced, msg_next_id, sem_next_id or shm_next_id, optionally
+ * after "kernel." or "svipc."; sem's value is up to four numbers,
+ * "SEMMSL SEMMNS SEMOPM SEMMNI".  The ioctl lets the root of the user
+ * namespace owning the IPC namespace set its limits, and a holder of
+ * CAP_CHECKPOINT_RESTORE there its *_next_id, which the /proc/sys/svipc
+ * files (owned by the initial root) cannot: this is how a container's
+ * root sets its own.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -41,6 +43,9 @@ static const struct knob knobs[] = {
 	{ "shmmax", 1, { SVIPC_LIMIT_SHMMAX }, 1 },
 	{ "shmmni", 1, { SVIPC_LIMIT_SHMMNI }, 0 },
 	{ "shm_rmid_forced", 1, { SVIPC_LIMIT_SHM_RMID_FORCED }, 0 },
+	{ "msg_next_id", 1, { SVIPC_LIMIT_MSG_NEXT_ID }, 0 },
+	{ "sem_next_id", 1, { SVIPC_LIMIT_SEM_NEXT_ID }, 0 },
+	{ "shm_next_id", 1, { SVIPC_LIMIT_SHM_NEXT_ID }, 0 },
 };
 
 #define NKNOBS (sizeof(knobs) / sizeof(knobs[0]))
@@ -154,7 +159,8 @@ static void usage(FILE *f)
 		"usage: svipc-sysctl [-n] [-a | NAME...]\n"
 		"       svipc-sysctl [-n] -w NAME=VALUE...\n"
 		"svipc's limits of this IPC namespace; NAME is msgmax, msgmnb, msgmni, sem,\n"
-		"shmmax, shmall, shmmni or shm_rmid_forced.\n");
+		"shmmax, shmall, shmmni, shm_rmid_forced, msg_next_id, sem_next_id or\n"
+		"shm_next_id.\n");
 }
 
 int main(int argc, char **argv)

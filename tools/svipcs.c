@@ -12,8 +12,9 @@
  *
  * Intended differences from ipcs: the program name (messages and usage
  * take it from argv[0], as util-linux does); -V prints VERSION_LINE;
- * -l prints the module's limits (ipcs reads /proc/sys/kernel/, and has
- * SEMVMX and SHMMIN built in: the same values); "-s -i" with a negative id
+ * -l prints svipc's limits, as ipcs does the kernel's: from the sysctls,
+ * /proc/sys/svipc/ where ipcs reads /proc/sys/kernel/, else IPC_INFO,
+ * with SEMVMX and SHMMIN built in; "-s -i" with a negative id
  * says the id is not found where ipcs 2.38.1 crashes if any set exists.
  * Quirks of ipcs that svipcs keeps: -i with a negative id shows the first
  * queue or segment under that id (a queue with msg_qbytes 0), and
@@ -302,6 +303,77 @@ static int sem_maxid(struct seminfo *info)
 	return svipc_semctl(0, 0, SEM_INFO, arg);
 }
 
+#define SYSCTL_DIR "/proc/sys/svipc/"
+
+/*
+ * Up to @n numbers from sysctl @name, as ipcs reads /proc/sys/kernel/:
+ * 0 when all @n were read, -1 (so IPC_INFO is asked) otherwise.
+ */
+static int sysctl_read(const char *name, unsigned long long *v, int n)
+{
+	char path[64];
+	int i, ok = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), SYSCTL_DIR "%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	for (i = 0; i < n; i++)
+		ok += fscanf(f, "%llu", &v[i]) == 1;
+	fclose(f);
+	return ok == n ? 0 : -1;
+}
+
+/* msgmni, msgmax and msgmnb from the sysctls, or IPC_INFO. */
+static int msg_limits(struct msginfo *info)
+{
+	unsigned long long mni, max, mnb;
+
+	if (!sysctl_read("msgmni", &mni, 1) && !sysctl_read("msgmax", &max, 1) &&
+	    !sysctl_read("msgmnb", &mnb, 1)) {
+		memset(info, 0, sizeof(*info));
+		info->msgmni = mni;
+		info->msgmax = max;
+		info->msgmnb = mnb;
+		return 0;
+	}
+	return svipc_msgctl(0, IPC_INFO, (struct msqid_ds *)info) < 0 ? -1 : 0;
+}
+
+static int shm_limits(struct shminfo *lim)
+{
+	unsigned long long mni, max, all;
+
+	if (!sysctl_read("shmmni", &mni, 1) && !sysctl_read("shmmax", &max, 1) &&
+	    !sysctl_read("shmall", &all, 1)) {
+		memset(lim, 0, sizeof(*lim));
+		lim->shmmni = mni;
+		lim->shmmax = max;
+		lim->shmall = all;
+		lim->shmmin = 1;
+		return 0;
+	}
+	return svipc_shmctl(0, IPC_INFO, (struct shmid_ds *)lim) < 0 ? -1 : 0;
+}
+
+static int sem_limits(struct seminfo *info)
+{
+	unsigned long long v[4];
+	union semun arg = { .__buf = info };
+
+	if (!sysctl_read("sem", v, 4)) {
+		memset(info, 0, sizeof(*info));
+		info->semmsl = v[0];
+		info->semmns = v[1];
+		info->semopm = v[2];
+		info->semmni = v[3];
+		info->semvmx = 32767;	/* SEMVMX */
+		return 0;
+	}
+	return svipc_semctl(0, 0, IPC_INFO, arg) < 0 ? -1 : 0;
+}
+
 static void do_msg(enum format fmt, enum unit unit)
 {
 	struct msqid_ds ds;
@@ -310,7 +382,7 @@ static void do_msg(enum format fmt, enum unit unit)
 
 	switch (fmt) {
 	case FMT_LIMITS:
-		if (svipc_msgctl(0, IPC_INFO, (struct msqid_ds *)&info) < 0) {
+		if (msg_limits(&info) < 0) {
 			printf("unable to fetch message limits\n");
 			return;
 		}
@@ -397,7 +469,7 @@ static void do_shm(enum format fmt, enum unit unit)
 		struct shminfo lim;
 		uint64_t total, kb = getpagesize() / 1024, pg = getpagesize();
 
-		if (svipc_shmctl(0, IPC_INFO, (struct shmid_ds *)&lim) < 0) {
+		if (shm_limits(&lim) < 0) {
 			printf("unable to fetch shared memory limits\n");
 			return;
 		}
@@ -500,9 +572,7 @@ static void do_sem(enum format fmt)
 
 	switch (fmt) {
 	case FMT_LIMITS: {
-		union semun arg = { .__buf = &info };
-
-		if (svipc_semctl(0, 0, IPC_INFO, arg) < 0) {
+		if (sem_limits(&info) < 0) {
 			printf("unable to fetch semaphore limits\n");
 			return;
 		}
