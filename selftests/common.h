@@ -118,6 +118,36 @@ static inline int param_set(const char *name, long long val)
 	return err;
 }
 
+/* Write @val to @path: 0, or the errno of the open or the write. */
+static inline int write_str(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY), err = 0;
+
+	if (fd < 0)
+		return errno;
+	if (write(fd, val, strlen(val)) < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+/* Read up to @size - 1 bytes of @path into @buf: 0 or errno. */
+static inline int read_str(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY), err = 0;
+	ssize_t n;
+
+	buf[0] = 0;
+	if (fd < 0)
+		return errno;
+	n = read(fd, buf, size - 1);
+	if (n < 0)
+		err = errno;
+	buf[n > 0 ? n : 0] = 0;
+	close(fd);
+	return err;
+}
+
 /* IPC_SET a queue's msg_qbytes, keeping the rest. */
 static inline int set_qbytes(int id, unsigned long qbytes)
 {

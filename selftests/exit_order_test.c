@@ -29,6 +29,7 @@
 #include <sys/socket.h>
 
 #include "common.h"
+#include "native.h"
 
 /*
  * Open files of the dying child: its exit closes them all after the
@@ -123,17 +124,6 @@ static const struct ipc_api svipc_api = {
 	.get_rmid_forced = svipc_get_rmid_forced,
 	.set_rmid_forced = svipc_set_rmid_forced,
 };
-
-/* The kernel has System V IPC of its own: glibc's calls do not ENOSYS. */
-static bool have_native_sysv(void)
-{
-	int id = semget(IPC_PRIVATE, 1, 0600);
-
-	if (id < 0)
-		return errno != ENOSYS;
-	semctl(id, 0, IPC_RMID);
-	return true;
-}
 
 static int used_segments(const struct ipc_api *api)
 {
@@ -362,7 +352,7 @@ static void run(struct __test_metadata *_metadata,
 	int ready[2], held[2] = { -1, -1 }, used = 0, msg[2], id;
 	struct shmid_ds ds;
 
-	if (api->native && !have_native_sysv())
+	if (api->native && !have_native())
 		SKIP(return, "no native System V IPC in this kernel; svipc's variant checks the native outcome");
 	memset(seen, 0, sizeof(*seen));
 	if (sc->shm) {

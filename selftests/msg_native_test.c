@@ -29,16 +29,6 @@ static const struct msg_api svipc_api = {
 	"svipc", svipc_msgget, svipc_msgsnd, svipc_msgrcv, svipc_msgctl,
 };
 
-static bool have_native(void)
-{
-	int id = msgget(IPC_PRIVATE, 0600);
-
-	if (id < 0)
-		return errno != ENOSYS;
-	msgctl(id, IPC_RMID, NULL);
-	return true;
-}
-
 
 /*
  * A buffer of which only the last @readable bytes before an unmapped

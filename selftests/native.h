@@ -7,7 +7,11 @@
 #define SVIPC_SELFTEST_NATIVE_H
 
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
+#include <sys/ipc.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "kselftest_harness.h"
 
@@ -27,6 +31,21 @@ static inline void expect_same(struct __test_metadata *_metadata, const char *wh
 	EXPECT_EQ(native.err, svipc.err)
 		TH_LOG("%s: native errno %s, svipc %s", what, strerror(native.err),
 		       strerror(svipc.err));
+}
+
+/*
+ * Whether the kernel has System V IPC of its own: its msgget does not
+ * fail with ENOSYS.  Asked with the system call itself, so that the
+ * shim's redirection cannot answer for it.
+ */
+static inline bool have_native(void)
+{
+	long id = syscall(SYS_msgget, IPC_PRIVATE, 0600);
+
+	if (id < 0)
+		return errno != ENOSYS;
+	syscall(SYS_msgctl, id, IPC_RMID, NULL);
+	return true;
 }
 
 #endif /* SVIPC_SELFTEST_NATIVE_H */

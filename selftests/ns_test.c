@@ -52,16 +52,6 @@ static const struct ipc_api svipc_api = {
 	PARAM_DIR "msgmax",
 };
 
-static bool have_native(void)
-{
-	int id = msgget(IPC_PRIVATE, 0600);
-
-	if (id < 0)
-		return errno != ENOSYS;
-	msgctl(id, IPC_RMID, NULL);
-	return true;
-}
-
 /* Whether this kernel has IPC namespaces at all. */
 static bool have_ipc_ns(void)
 {
@@ -123,19 +113,6 @@ static long read_long(const char *path)
 		buf[0] = 0;
 	close(fd);
 	return strtol(buf, NULL, 10);
-}
-
-/* Write @val to @path: 0, or the errno of the open or the write. */
-static int write_str(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY), err = 0;
-
-	if (fd < 0)
-		return errno;
-	if (write(fd, val, strlen(val)) < 0)
-		err = errno;
-	close(fd);
-	return err;
 }
 
 static int write_long(const char *path, long v)

@@ -131,16 +131,9 @@ static int read_param(const char *name, char *buf, size_t n)
 static int write_param(const char *name, const char *val)
 {
 	char path[128];
-	int fd, err = 0;
 
 	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return errno;
-	if (write(fd, val, strlen(val)) < 0)
-		err = errno;
-	close(fd);
-	return err;
+	return write_str(path, val);
 }
 
 static sigjmp_buf segv_jmp;
