@@ -116,6 +116,7 @@ struct svipc_shm {
 	struct svipc_obj obj;		/* mode carries SVIPC_SHM_DEST, SVIPC_SHM_LOCKED */
 	struct file *file;		/* [lock] shmem file; NULL once destroyed */
 	size_t segsz;			/* [const] */
+	bool huge;			/* [const] SHM_HUGETLB: a hugetlbfs file */
 	unsigned long nattch;		/* [lock] */
 	time64_t atime;			/* [lock] */
 	time64_t dtime;			/* [lock] */
@@ -425,29 +426,30 @@ static struct svipc_obj *shm_alloc(struct svipc_ns *ns,
 	if (ns->shm_tot + pages < ns->shm_tot ||
 	    ns->shm_tot + pages > svipc_lim(ns, shmall))
 		return ERR_PTR(-ENOSPC);
-	/*
-	 * hugetlbfs offers modules no way to make a file: SHM_HUGETLB fails
-	 * as natively on a kernel without huge page support.
-	 */
-	if (p->flg & SHM_HUGETLB)
-		return ERR_PTR(-EINVAL);
 
 	seg = kzalloc(sizeof(*seg), GFP_KERNEL_ACCOUNT);
 	if (!seg)
 		return ERR_PTR(-ENOMEM);
-	/*
-	 * Native ignores SHM_NORESERVE under overcommit mode 2, which a
-	 * module cannot read; shmem still accounts each page as it comes.
-	 */
-	if (p->flg & SHM_NORESERVE)
-		flags = VM_NORESERVE;
 	snprintf(name, sizeof(name), "SYSV%08x", p->key);
+	if (p->flg & SHM_HUGETLB) {
+		/* A file of size rounded up to the huge page (shm_huge.c). */
+		file = svipc_shm_huge_setup(name, size, p->flg);
+		seg->huge = true;
+	} else {
+		/*
+		 * Native ignores SHM_NORESERVE under overcommit mode 2,
+		 * which a module cannot read; shmem still accounts each
+		 * page as it comes.
+		 */
+		if (p->flg & SHM_NORESERVE)
+			flags = VM_NORESERVE;
 #ifdef SVIPC_HAVE_SHMEM_KERNEL_FILE_SETUP
-	/* As native: a private inode, which LSMs leave unchecked. */
-	file = shmem_kernel_file_setup(name, size, flags);
+		/* As native: a private inode, which LSMs leave unchecked. */
+		file = shmem_kernel_file_setup(name, size, flags);
 #else
-	file = shmem_file_setup(name, size, flags);
+		file = shmem_file_setup(name, size, flags);
 #endif
+	}
 	if (IS_ERR(file)) {
 		kfree(seg);
 		return ERR_CAST(file);
@@ -783,7 +785,8 @@ static long shm_do_shmat(struct svipc_ns *ns, int shmid, unsigned long addr,
 	seg->nattch++;
 	refcount_inc(&obj->refcount);
 	file = get_file(seg->file);
-	size = seg->segsz;
+	/* The file's size: a huge segment's is rounded up to its pages. */
+	size = i_size_read(file_inode(file));
 	svipc_unlock(obj);
 	rcu_read_unlock();
 
@@ -970,8 +973,13 @@ static void shm_add_rss_swap(struct svipc_shm *seg, unsigned long *rss,
 			     unsigned long *swp)
 {
 	struct inode *inode = file_inode(seg->file);
-	struct shmem_inode_info *si = SHMEM_I(inode);
+	struct shmem_inode_info *si;
 
+	if (seg->huge) {
+		*rss += svipc_shm_huge_rss(seg->file);
+		return;
+	}
+	si = SHMEM_I(inode);
 	spin_lock_irq(&si->lock);
 	*rss += inode->i_mapping->nrpages;
 	*swp += si->swapped;
@@ -1121,6 +1129,9 @@ static int shmctl_lock(struct svipc_ns *ns, int shmid, int cmd)
 			goto out_unlock;
 	}
 	err = 0;
+	/* As native: huge pages are never swapped; nothing to do, no flag. */
+	if (seg->huge)
+		goto out_unlock;
 	if (cmd == SHM_LOCK) {
 		/* Already locked, by anyone: nothing more to charge. */
 		if (!seg->mlock_user) {
@@ -1327,6 +1338,7 @@ int svipc_shm_init(void)
 	err = tracepoint_probe_register(shm_exit_tp, shm_exit_probe, NULL);
 	if (err)
 		return err;
+	svipc_shm_huge_init();
 	WRITE_ONCE(shm_ready, true);
 	return 0;
 }
@@ -1346,6 +1358,7 @@ void svipc_shm_exit(void)
 {
 	flush_work(&shm_reap_work);
 	WRITE_ONCE(shm_ready, false);
+	svipc_shm_huge_exit();
 }
 
 void svipc_shm_ns_init(struct svipc_ns *ns)

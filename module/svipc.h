@@ -37,6 +37,13 @@ long svipc_shmdt_ioctl(struct svipc_shmdt __user *uarg);
 long svipc_shmctl_ioctl(struct svipc_ns *ns, struct svipc_ctl __user *uarg);
 void svipc_shm_destroy_orphans(struct svipc_ns *ns);
 
+/* shm_huge.c: SHM_HUGETLB segments' hugetlbfs files. */
+struct file;
+struct file *svipc_shm_huge_setup(const char *name, size_t size, int shmflg);
+unsigned long svipc_shm_huge_rss(struct file *file);
+void svipc_shm_huge_init(void);
+void svipc_shm_huge_exit(void);
+
 /* obj.c: the sched_process_exit tracepoint, or NULL. */
 struct tracepoint *svipc_exit_tracepoint(void);
 
