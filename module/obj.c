@@ -155,8 +155,8 @@ static int svipc_addid(struct svipc_ids *ids, struct svipc_obj *obj)
 		idx = idr_alloc_cyclic(&ids->idr, NULL, 0, window, GFP_NOWAIT);
 		if (idx >= 0) {
 			if (idx <= ids->last_idx) {
-				ids->seq++;
-				if (ids->seq > SVIPC_SEQ_MAX)
+				/* As native: SVIPC_SEQ_MAX itself is never used. */
+				if (++ids->seq >= SVIPC_SEQ_MAX)
 					ids->seq = 0;
 			}
 			ids->last_idx = idx;

@@ -33,6 +33,9 @@
  *
  *	mmap_lock, svipc_ns_mutex	(the caller's mm; ns.c's)
  *	  shm_ids.rwsem			(of the segment's namespace)
+ *	    hugetlbfs mount and inodes	(shmget's SHM_HUGETLB, shm_huge.c:
+ *					 a new private mount, its s_umount,
+ *					 its root's and its file's i_rwsem)
  *	    seg->obj.lock
  *	      shm_creator_lock, shm_mlock_lock	(leaves)
  *	      shmem inode lock		(leaf; rss and swap for /proc)

@@ -58,7 +58,9 @@ static u64 huge_sizes;
  * sysctl file, opened at load.  Not by path at each shmget: a caller can
  * make its own mount namespace, where that path could be a file of its
  * choosing.  A sysctl file runs its handler at every read, so each read
- * gives the current value.  Without /proc at load, the default, 0.
+ * gives the current value.  It is an int, as native takes it: -1 is no
+ * valid group, so nobody.  Whatever cannot be read (no /proc at load, a
+ * read refused) also lets nobody in: never more than native would.
  */
 static struct file *huge_group_file;
 
@@ -67,21 +69,36 @@ static kgid_t huge_shm_group(void)
 	char buf[24] = "";
 	loff_t pos = 0;
 	ssize_t n;
-	u32 gid;
+	int gid;
 
 	if (!huge_group_file)
-		return GLOBAL_ROOT_GID;
+		return INVALID_GID;
 	n = kernel_read(huge_group_file, buf, sizeof(buf) - 1, &pos);
-	if (n <= 0 || kstrtou32(strim(buf), 10, &gid))
-		return GLOBAL_ROOT_GID;
-	return make_kgid(&init_user_ns, gid);
+	if (n <= 0 || kstrtoint(strim(buf), 10, &gid))
+		return INVALID_GID;
+	return make_kgid(&init_user_ns, (gid_t)gid);
 }
 
 /* As native's can_do_hugetlb_shm(). */
 static bool huge_allowed(void)
 {
-	return capable(CAP_IPC_LOCK) || in_group_p(huge_shm_group());
+	kgid_t group;
+
+	if (capable(CAP_IPC_LOCK))
+		return true;
+	group = huge_shm_group();
+	return gid_valid(group) && in_group_p(group);
 }
+
+/*
+ * Lock classes of the private mounts' inodes.  Their locks are taken
+ * under shm_ids.rwsem, which mmap_lock takes (a detach); hugetlbfs's own
+ * classes are also taken around faults elsewhere (a getdents on a
+ * user's hugetlbfs mount).  No task can reach these inodes but their
+ * creator, so no cycle is real; their own classes tell lockdep so.
+ */
+static struct lock_class_key huge_dir_key;
+static struct lock_class_key huge_file_key;
 
 /* A hugetlbfs mount for one segment; see the top of this file. */
 static struct vfsmount *huge_mount(unsigned int sizelog, size_t hugesize,
@@ -95,6 +112,13 @@ static struct vfsmount *huge_mount(unsigned int sizelog, size_t hugesize,
 	fc = fs_context_for_mount(huge_fs, SB_KERNMOUNT);
 	if (IS_ERR(fc))
 		return ERR_CAST(fc);
+	/*
+	 * The initial user namespace's, as native's internal mount: the
+	 * superblock must not pin the caller's, nor refuse a creator whose
+	 * ids that namespace does not map.
+	 */
+	put_user_ns(fc->user_ns);
+	fc->user_ns = get_user_ns(&init_user_ns);
 	if (sizelog) {
 		snprintf(val, sizeof(val), "%llu", 1ULL << sizelog);
 		err = vfs_parse_fs_string(fc, "pagesize", val, strlen(val));
@@ -136,16 +160,18 @@ struct file *svipc_shm_huge_setup(const char *name, size_t size, int shmflg)
 		return ERR_PTR(-EINVAL);
 	if (!huge_allowed())
 		return ERR_PTR(-EPERM);
+	/*
+	 * As native, a size within a huge page of the top wraps to 0: an
+	 * empty file, which shmat then refuses.
+	 */
 	hugesize = ALIGN(size, pagesize);
-	/* A size no pool can hold: it wraps. */
-	if (hugesize < size)
-		return ERR_PTR(-ENOMEM);
 
-	mnt = huge_mount(sizelog, hugesize, !(shmflg & SHM_NORESERVE));
+	mnt = huge_mount(sizelog, hugesize, hugesize && !(shmflg & SHM_NORESERVE));
 	if (IS_ERR(mnt))
 		return ERR_CAST(mnt);
 	root = mnt->mnt_root;
 	dir = d_inode(root);
+	lockdep_set_class(&dir->i_rwsem, &huge_dir_key);
 	inode_lock_nested(dir, I_MUTEX_PARENT);
 	dentry = lookup_one_len(name, root, strlen(name));
 	if (IS_ERR(dentry)) {
@@ -158,6 +184,7 @@ struct file *svipc_shm_huge_setup(const char *name, size_t size, int shmflg)
 		file = ERR_PTR(err);
 		goto out_dput;
 	}
+	lockdep_set_class(&d_inode(dentry)->i_rwsem, &huge_file_key);
 	inode_lock(d_inode(dentry));
 	i_size_write(d_inode(dentry), hugesize);
 	d_inode(dentry)->i_flags |= S_PRIVATE;
@@ -229,7 +256,7 @@ void svipc_shm_huge_init(void)
 	huge_sizes |= BIT_ULL(ilog2(huge_default_size));
 	huge_group_file = filp_open("/proc/sys/vm/hugetlb_shm_group", O_RDONLY, 0);
 	if (IS_ERR(huge_group_file)) {
-		pr_info("no /proc/sys/vm/hugetlb_shm_group: SHM_HUGETLB takes CAP_IPC_LOCK or group 0\n");
+		pr_info("no /proc/sys/vm/hugetlb_shm_group: SHM_HUGETLB takes CAP_IPC_LOCK\n");
 		huge_group_file = NULL;
 	}
 }
