@@ -13,6 +13,7 @@
  * The test VMs boot with a pool of huge pages (hugepages= on the kernel
  * command line); without one, the tests skip.
  */
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/shm.h>
 #include <linux/capability.h>
@@ -265,6 +266,20 @@ static void life(const struct api *api, void *outp)
 	o->free_end = meminfo("HugePages_Free") - free0;
 }
 
+/*
+ * The same outcome: both succeeded, or both failed with the same errno.
+ * Ids are not compared: each side's tables have their own history.
+ */
+static void same_outcome(struct __test_metadata *_metadata, const char *what,
+			 struct res native, struct res svipc)
+{
+	EXPECT_EQ(native.ret < 0, svipc.ret < 0)
+		TH_LOG("%s: native returned %ld, svipc %ld", what, native.ret, svipc.ret);
+	EXPECT_EQ(native.err, svipc.err)
+		TH_LOG("%s: native errno %s, svipc %s", what, strerror(native.err),
+		       strerror(svipc.err));
+}
+
 #define SAME(f) EXPECT_EQ(a->f, b->f) TH_LOG("%s: native %ld, svipc %ld", #f, (long)a->f, (long)b->f)
 
 TEST(a_huge_segment_is_reserved_rounded_mapped_and_freed)
@@ -307,7 +322,7 @@ TEST(a_huge_segment_is_reserved_rounded_mapped_and_freed)
 	}
 	if (!have_native())
 		return;
-	expect_same(_metadata, "shmget", a->get, b->get);
+	same_outcome(_metadata, "shmget", a->get, b->get);
 	SAME(rsvd_get);
 	SAME(free_get);
 	SAME(tot_get);
@@ -385,7 +400,7 @@ TEST(attaches_go_at_huge_page_boundaries_and_shmdt_takes_where_one_starts)
 	}
 	if (have_native())
 		for (i = 0; i < NALIGN; i++)
-			expect_same(_metadata, "step", out[0].r[i], out[1].r[i]);
+			same_outcome(_metadata, "step", out[0].r[i], out[1].r[i]);
 }
 
 /* ---- fork, and IPC_RMID while attached ---------------------------------- */
@@ -481,6 +496,8 @@ struct who_out {
 	struct res user_noreserve;
 	struct res user_in_group;	/* with vm.hugetlb_shm_group = 65534 */
 	struct res root_no_cap;		/* uid 0, gid 0, no CAP_IPC_LOCK */
+	struct res root_no_group;	/* the same with the group -1: nobody's */
+	struct res userns_in_group;	/* in the group, in a user namespace */
 };
 
 static struct res get_as(const struct api *api, int how)
@@ -500,6 +517,9 @@ static struct res get_as(const struct api *api, int how)
 			if (prctl_drop_ipc_lock())
 				_exit(1);
 		} else if (become(65534, 65534)) {
+			_exit(1);
+		} else if (how == 4 && unshare(CLONE_NEWUSER | CLONE_NEWIPC)) {
+			/* Its own namespaces, its ids unmapped in them. */
 			_exit(1);
 		}
 		id = api->get(IPC_PRIVATE, hps(),
@@ -523,8 +543,12 @@ static void who(const struct api *api, void *outp)
 	o->user_noreserve = get_as(api, 1);
 	write_str("/proc/sys/vm/hugetlb_shm_group", "65534");
 	o->user_in_group = get_as(api, 2);
+	o->userns_in_group = get_as(api, 4);
 	write_str("/proc/sys/vm/hugetlb_shm_group", "0");
 	o->root_no_cap = get_as(api, 3);
+	write_str("/proc/sys/vm/hugetlb_shm_group", "-1");
+	o->root_no_group = get_as(api, 3);
+	write_str("/proc/sys/vm/hugetlb_shm_group", "0");
 }
 
 TEST(only_cap_ipc_lock_or_hugetlb_shm_group_may)
@@ -543,10 +567,13 @@ TEST(only_cap_ipc_lock_or_hugetlb_shm_group_may)
 		EXPECT_EQ(EPERM, o->user_noreserve.err);
 		EXPECT_LE(0, o->user_in_group.ret) TH_LOG("%s", strerror(o->user_in_group.err));
 		EXPECT_LE(0, o->root_no_cap.ret) TH_LOG("%s", strerror(o->root_no_cap.err));
+		EXPECT_EQ(EPERM, o->root_no_group.err);
+		EXPECT_LE(0, o->userns_in_group.ret)
+			TH_LOG("%s", strerror(o->userns_in_group.err));
 	}
 	if (have_native()) {
-		expect_same(_metadata, "user", out[0].user, out[1].user);
-		expect_same(_metadata, "user_noreserve", out[0].user_noreserve,
+		same_outcome(_metadata, "user", out[0].user, out[1].user);
+		same_outcome(_metadata, "user_noreserve", out[0].user_noreserve,
 			    out[1].user_noreserve);
 	}
 }
@@ -595,7 +622,7 @@ TEST(a_pool_too_small_is_enomem_unless_noreserve)
 		EXPECT_LE(0, o->all.ret);
 	}
 	if (have_native())
-		expect_same(_metadata, "over", out[0].over, out[1].over);
+		same_outcome(_metadata, "over", out[0].over, out[1].over);
 }
 
 /* ---- Page size encodings, SHM_LOCK ---------------------------------------- */
@@ -672,7 +699,7 @@ TEST(page_size_encodings_and_shm_lock)
 	}
 	if (have_native())
 		for (i = 0; i < NSIZES; i++)
-			expect_same(_metadata, "size", out[0].r[i], out[1].r[i]);
+			same_outcome(_metadata, "size", out[0].r[i], out[1].r[i]);
 }
 
 SVIPC_TEST_MAIN

@@ -368,10 +368,9 @@ TEST_F(shm, limit_parameters_take_native_values_and_refuse_bad_ones)
 	EXPECT_EQ(0, write_param("shm_rmid_forced", "0"));
 }
 
-TEST_F(shm, shmget_hugetlb_is_einval_as_on_a_kernel_without_huge_pages)
+/* SHM_HUGETLB: shm_huge_test.c. */
+TEST_F(shm, shmget_takes_shm_noreserve)
 {
-	EXPECT_TRUE(FAILS(svipc_shmget(IPC_PRIVATE, 2 << 20, SHM_HUGETLB | 0600), EINVAL));
-	/* SHM_NORESERVE is taken. */
 	EXPECT_LE(0, MK(IPC_PRIVATE, pg, SHM_NORESERVE | 0600));
 }
 

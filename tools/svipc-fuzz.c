@@ -134,9 +134,10 @@ static int allowed(unsigned long cmd, int err)
 		       err == ERANGE || err == EIDRM || err == EFAULT ||
 		       err == ENOMEM;
 	case SVIPC_IOC_SHMGET:
+		/* EPERM: SHM_HUGETLB without CAP_IPC_LOCK or the group. */
 		return err == ENOENT || err == EEXIST || err == EACCES ||
 		       err == ENOSPC || err == ENOMEM || err == EINVAL ||
-		       err == EFAULT;
+		       err == EFAULT || err == EPERM;
 	case SVIPC_IOC_SHMAT:
 		/* EPERM: a fixed address below mmap_min_addr, as natively. */
 		return err == EINVAL || err == EACCES || err == EIDRM ||
