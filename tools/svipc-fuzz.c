@@ -29,6 +29,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <sched.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -57,6 +58,7 @@ struct shared {
 	unsigned long calls;
 	unsigned long errnos[160];
 	unsigned long bad;
+	unsigned long sigbus;		/* touches of a huge attach with no page */
 	char bad_msg[256];
 };
 
@@ -354,15 +356,38 @@ static long raw_shmdt(void *addr)
 	return ioctl(devfd, SVIPC_IOC_SHMDT, &a);
 }
 
+/*
+ * A SHM_HUGETLB segment made with SHM_NORESERVE has no page once the
+ * pool of huge pages is empty: touching it is SIGBUS, as natively.
+ * touch() catches that, in the thread that touched.
+ */
+static __thread sigjmp_buf bus_jmp;
+static __thread volatile sig_atomic_t bus_armed;
+
+static void on_sigbus(int sig)
+{
+	if (bus_armed)
+		siglongjmp(bus_jmp, 1);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 /* Read, and write unless read-only, the first byte of a fresh attach. */
 static void touch(void *p, int flg)
 {
 	volatile char *c = p;
 
+	if (sigsetjmp(bus_jmp, 1)) {
+		bus_armed = 0;
+		__atomic_fetch_add(&sh->sigbus, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	bus_armed = 1;
 	if (flg & SHM_RDONLY)
 		(void)*c;
 	else
 		*c += 1;
+	bus_armed = 0;
 }
 
 /* Attach where the kernel chooses, or at an address it must refuse. */
@@ -822,10 +847,21 @@ static void *worker_thread(void *p)
 		free(buf);
 		return NULL;
 	}
-	ts.slot = mmap(NULL, SLOT_PAGES * pgsz, PROT_NONE,
+	/*
+	 * The slot starts at an odd page, so at no huge page boundary: a
+	 * huge segment's remap there fails (EINVAL) instead of replacing
+	 * a huge page's worth of whatever follows the slot.
+	 */
+	ts.slot = mmap(NULL, (SLOT_PAGES + 1) * pgsz, PROT_NONE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (ts.slot == MAP_FAILED)
+	if (ts.slot == MAP_FAILED) {
 		ts.slot = NULL;
+	} else if ((uintptr_t)ts.slot / pgsz % 2 == 0) {
+		munmap(ts.slot, pgsz);
+		ts.slot += pgsz;
+	} else {
+		munmap(ts.slot + SLOT_PAGES * pgsz, pgsz);
+	}
 	memset(buf + bufsz, 0x5c, CANARY);
 	arr_canary = buf + bufsz + CANARY + SEM_ARR_BYTES;
 	memset(arr_canary, 0x5c, CANARY);
@@ -864,9 +900,11 @@ static void worker(int idx, int nthreads)
 	pthread_t th[MAX_THREADS];
 	struct thread_arg ta[MAX_THREADS];
 	struct sigaction sa = { .sa_handler = on_alarm };
+	struct sigaction bus = { .sa_handler = on_sigbus };
 	int i;
 
 	sigaction(SIGALRM, &sa, NULL);
+	sigaction(SIGBUS, &bus, NULL);
 	/*
 	 * Every other worker runs in an IPC namespace of its own, where the
 	 * ids the others share name nothing or something else; its objects
@@ -1145,6 +1183,9 @@ int main(int argc, char **argv)
 			printf(" %s=%lu", strerrorname_np(i) ? strerrorname_np(i) : "?",
 			       sh->errnos[i]);
 	printf("\n");
+	if (sh->sigbus)
+		printf("# %lu touches of a huge attach found no huge page (SIGBUS, as natively)\n",
+		       sh->sigbus);
 	if (sh->bad) {
 		printf("# %lu unexpected results, first: %s\n", sh->bad, sh->bad_msg);
 		failed = 1;
