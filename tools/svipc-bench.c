@@ -5,6 +5,7 @@
  * boot, so that both see the same machine state.
  *
  *	svipc-bench [-r rounds] [-t seconds] [-w workload] [-S|-N] [-m]
+ *	svipc-bench -P [-r rounds] [-t seconds] [-m]
  *
  * For each workload it prints ops/s on each side (median over rounds),
  * the cost ratio: svipc's time per operation over native's (native ops/s
@@ -19,6 +20,12 @@
  * each round interleaves short runs of 1 and 2 workers on both sides and
  * gives a scaling factor per side, printed as median and range over
  * rounds, since real time under TCG drifts too much to divide medians.
+ *
+ * -P measures unmodified programs instead: stress-ng's System V
+ * stressors (--msg, --sem-sysv, --shm-sysv, and --msg with 4 instances),
+ * each run natively and then with LD_PRELOAD=libsvipc-preload.so (the
+ * order alternating by round), pinned to CPU 0, for -t seconds; the
+ * figure is stress-ng's bogo ops per second of real time.
  *
  * Nothing here asserts a time: it measures and reports.
  */
@@ -563,11 +570,132 @@ static void print_row(size_t w, int md, int rounds, const double *nat,
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: svipc-bench [-r rounds] [-t seconds] [-w workload] [-S|-N] [-m]\n"
+	fprintf(stderr, "usage: svipc-bench [-r rounds] [-t seconds] [-w workload] [-S|-N|-P] [-m]\n"
 		"  -S  only the scaling workloads (1 and 2 workers)\n"
 		"  -N  all but the scaling workloads\n"
+		"  -P  unmodified programs: stress-ng through the shim against native\n"
 		"  -m  Markdown table rows\n");
 	exit(2);
+}
+
+/* ---- -P: unmodified programs ------------------------------------------ */
+
+#define STRESS_NG	"/usr/bin/stress-ng"
+#define PRELOAD		"/usr/lib/svipc/libsvipc-preload.so"
+
+static const struct program {
+	const char *name;		/* as stress-ng names the stressor */
+	const char *option;
+	const char *instances;
+} programs[] = {
+	{ "msg", "--msg", "1" },
+	{ "sem-sysv", "--sem-sysv", "1" },
+	{ "shm-sysv", "--shm-sysv", "1" },
+	{ "msg", "--msg", "4" },
+};
+
+#define NPROG	(sizeof(programs) / sizeof(programs[0]))
+
+/*
+ * Run stress-ng's @p for run_seconds, through the shim if @shim; its
+ * bogo ops per second of real time, from its metrics line
+ * "stress-ng: metrc: [pid] NAME OPS REAL USR SYS OPS/S OPS/S", or -1.
+ */
+static double run_program(const struct program *p, int shim)
+{
+	char secs[32], buf[8192], *line;
+	double ops_s = -1;
+	size_t len = 0;
+	int fds[2], st;
+	ssize_t n;
+	pid_t pid;
+
+	snprintf(secs, sizeof(secs), "%.0f", run_seconds < 1 ? 1 : run_seconds);
+	if (pipe(fds))
+		die("pipe");
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		const char *argv[] = {
+			STRESS_NG, p->option, p->instances, "-t", secs,
+			"--taskset", "0", "--metrics-brief", NULL,
+		};
+
+		dup2(fds[1], 1);
+		dup2(fds[1], 2);
+		close(fds[0]);
+		close(fds[1]);
+		if (shim)
+			setenv("LD_PRELOAD", PRELOAD, 1);
+		else
+			unsetenv("LD_PRELOAD");
+		execv(argv[0], (char **)argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	while (len + 1 < sizeof(buf) &&
+	       (n = read(fds[0], buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += n;
+	buf[len] = 0;
+	close(fds[0]);
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
+		return -1;
+	for (line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+		char name[64], *b = strstr(line, "metrc:");
+		double ops, real, usr, sys, rate;
+
+		if (!b || !(b = strchr(b, ']')))
+			continue;
+		if (sscanf(b + 1, "%63s %lf %lf %lf %lf %lf", name, &ops, &real,
+			   &usr, &sys, &rate) == 6 && !strcmp(name, p->name))
+			ops_s = rate;
+	}
+	return ops_s;
+}
+
+static int bench_programs(int rounds, int md)
+{
+	static double nat[MAXROUNDS], svi[MAXROUNDS], ratio[MAXROUNDS];
+	size_t i;
+	int r;
+
+	if (access(STRESS_NG, X_OK) || access(PRELOAD, R_OK)) {
+		fprintf(stderr, "svipc-bench: -P needs %s and %s\n", STRESS_NG, PRELOAD);
+		return 1;
+	}
+	for (i = 0; i < NPROG; i++) {
+		const struct program *p = &programs[i];
+
+		for (r = 0; r < rounds; r++) {
+			/* Alternate the order, A/B then B/A. */
+			if (r % 2) {
+				svi[r] = run_program(p, 1);
+				nat[r] = run_program(p, 0);
+			} else {
+				nat[r] = run_program(p, 0);
+				svi[r] = run_program(p, 1);
+			}
+			if (nat[r] <= 0 || svi[r] <= 0) {
+				fprintf(stderr, "svipc-bench: stress-ng %s %s gave no figure\n",
+					p->option, p->instances);
+				return 1;
+			}
+			ratio[r] = nat[r] / svi[r];
+		}
+		if (md)
+			printf("| stress-ng %s %s | bogo ops/s | %.0f | %.0f | %.3f | %.3f–%.3f |\n",
+			       p->option, p->instances, median(nat, rounds),
+			       median(svi, rounds), median(ratio, rounds),
+			       minimum(ratio, rounds), maximum(ratio, rounds));
+		else
+			printf("stress-ng %-12s %-2s native %10.0f  svipc %10.0f  cost ratio %.3f (%.3f-%.3f)\n",
+			       p->option, p->instances, median(nat, rounds),
+			       median(svi, rounds), median(ratio, rounds),
+			       minimum(ratio, rounds), maximum(ratio, rounds));
+		fflush(stdout);
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -576,10 +704,10 @@ int main(int argc, char **argv)
 	static double ratio[NWORK][MAXROUNDS], extra[NWORK][MAXROUNDS];
 	static double natx[MAXROUNDS], svix[MAXROUNDS], relx[MAXROUNDS];
 	const char *only = NULL;
-	int rounds = 5, md = 0, scaling = -1, opt, r;
+	int rounds = 5, md = 0, scaling = -1, progs = 0, opt, r;
 	size_t w, n;
 
-	while ((opt = getopt(argc, argv, "r:t:w:SNm")) != -1) {
+	while ((opt = getopt(argc, argv, "r:t:w:SNPm")) != -1) {
 		switch (opt) {
 		case 'r':
 			rounds = atoi(optarg);
@@ -595,6 +723,9 @@ int main(int argc, char **argv)
 			break;
 		case 'N':
 			scaling = 0;
+			break;
+		case 'P':
+			progs = 1;
 			break;
 		case 'm':
 			md = 1;
@@ -613,6 +744,8 @@ int main(int argc, char **argv)
 	}
 	if (svipc_fd() < 0)
 		die("/dev/svipc");
+	if (progs)
+		return bench_programs(rounds, md);
 
 	for (w = 0; w < NWORK; w += n) {
 		size_t i;
