@@ -179,7 +179,7 @@ static long proc_rss(const char *path, int id)
 }
 
 /* Drop CAP_IPC_LOCK from the effective and permitted sets. */
-static int prctl_drop_ipc_lock(void)
+static int drop_cap_ipc_lock(void)
 {
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[2];
@@ -407,7 +407,7 @@ TEST(attaches_go_at_huge_page_boundaries_and_shmdt_takes_where_one_starts)
 
 struct share_out {
 	int child;			/* the child's exit status */
-	long nattch_both, nattch_after;
+	long nattch_after;
 	int reply;
 	long mode_rm, key_rm;		/* IPC_STAT after IPC_RMID */
 	int data_after_rm;
@@ -449,7 +449,6 @@ static void share(const struct api *api, void *outp)
 	o->reply = p[h + 5];
 	api->ctl(id, IPC_STAT, &ds);
 	o->nattch_after = ds.shm_nattch;
-	o->nattch_both = 2;
 
 	/* IPC_RMID while attached: marked, private, still there for us. */
 	api->ctl(id, IPC_RMID, NULL);
@@ -514,7 +513,7 @@ static struct res get_as(const struct api *api, int how)
 
 		if (how == 3) {
 			/* Root without CAP_IPC_LOCK: gid 0 is the default group. */
-			if (prctl_drop_ipc_lock())
+			if (drop_cap_ipc_lock())
 				_exit(1);
 		} else if (become(65534, 65534)) {
 			_exit(1);
