@@ -380,7 +380,7 @@ long svipc_limit_ioctl(struct svipc_ns *ns, struct svipc_limit __user *uarg)
 	unsigned int sem;
 	void *field;
 
-	if (copy_from_user(&a, uarg, sizeof(a)))
+	if (svipc_get_args(&a, uarg))
 		return -EFAULT;
 	if (a.name >= SVIPC_LIMIT_NR || (a.flags & ~SVIPC_LIMIT_SET))
 		return -EINVAL;

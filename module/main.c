@@ -29,7 +29,7 @@ static long svipc_version_ioctl(struct svipc_version __user *uarg)
 {
 	struct svipc_version v;
 
-	if (copy_from_user(&v, uarg, sizeof(v)))
+	if (svipc_get_args(&v, uarg))
 		return -EFAULT;
 	if (v.abi_version || v.kinds || v.resv[0] || v.resv[1])
 		return -EINVAL;
@@ -42,7 +42,7 @@ static long svipc_msgget_ioctl(struct svipc_ns *ns, struct svipc_get __user *uar
 {
 	struct svipc_get a;
 
-	if (copy_from_user(&a, uarg, sizeof(a)))
+	if (svipc_get_args(&a, uarg))
 		return -EFAULT;
 	if (a.size || a.resv)
 		return -EINVAL;

@@ -550,7 +550,7 @@ long svipc_msgsnd_ioctl(struct svipc_ns *ns, struct svipc_msgsnd __user *uarg)
 {
 	struct svipc_msgsnd a;
 
-	if (copy_from_user(&a, uarg, sizeof(a)))
+	if (svipc_get_args(&a, uarg))
 		return -EFAULT;
 	if (a.resv || !svipc_mtype_width_ok(a.mtype_size))
 		return -EINVAL;
@@ -735,7 +735,7 @@ long svipc_msgrcv_ioctl(struct svipc_ns *ns, struct svipc_msgrcv __user *uarg)
 {
 	struct svipc_msgrcv a;
 
-	if (copy_from_user(&a, uarg, sizeof(a)))
+	if (svipc_get_args(&a, uarg))
 		return -EFAULT;
 	if (a.resv || !svipc_mtype_width_ok(a.mtype_size))
 		return -EINVAL;
@@ -896,7 +896,7 @@ long svipc_msgctl_ioctl(struct svipc_ns *ns, struct svipc_ctl __user *uarg)
 	void __user *buf;
 	int err;
 
-	if (copy_from_user(&a, uarg, sizeof(a)))
+	if (svipc_get_args(&a, uarg))
 		return -EFAULT;
 	if (a.resv || a.semnum)
 		return -EINVAL;

@@ -560,13 +560,15 @@ long svipc_semop_ioctl(struct svipc_ns *ns, struct svipc_semop __user *uarg)
 	struct svipc_semop a;
 	long err;
 
-	if (copy_from_user(&a, uarg, sizeof(a)))
+	if (svipc_get_args(&a, uarg))
 		return -EFAULT;
 	if (a.resv)
 		return -EINVAL;
 	/* Native order: timeout read, E2BIG, nsops, copy, then semid. */
 	if (a.timeout) {
-		if (copy_from_user(&uts, u64_to_user_ptr(a.timeout), sizeof(uts)))
+		const struct svipc_timespec __user *ut = u64_to_user_ptr(a.timeout);
+
+		if (svipc_get_args(&uts, ut))
 			return -EFAULT;
 		ts.tv_sec = uts.tv_sec;
 		ts.tv_nsec = uts.tv_nsec;
@@ -674,7 +676,7 @@ long svipc_semget_ioctl(struct svipc_ns *ns, struct svipc_get __user *uarg)
 	struct svipc_get_params p;
 	s64 nsems;
 
-	if (copy_from_user(&a, uarg, sizeof(a)))
+	if (svipc_get_args(&a, uarg))
 		return -EFAULT;
 	if (a.resv)
 		return -EINVAL;
@@ -1058,7 +1060,7 @@ long svipc_semctl_ioctl(struct svipc_ns *ns, struct svipc_ctl __user *uarg)
 	void __user *buf;
 	int err;
 
-	if (copy_from_user(&a, uarg, sizeof(a)))
+	if (svipc_get_args(&a, uarg))
 		return -EFAULT;
 	if (a.resv)
 		return -EINVAL;

@@ -511,7 +511,7 @@ long svipc_shmget_ioctl(struct svipc_ns *ns, struct svipc_get __user *uarg)
 	struct svipc_get_params p;
 	struct svipc_get a;
 
-	if (copy_from_user(&a, uarg, sizeof(a)))
+	if (svipc_get_args(&a, uarg))
 		return -EFAULT;
 	if (a.resv)
 		return -EINVAL;
@@ -856,7 +856,7 @@ long svipc_shmat_ioctl(struct svipc_ns *ns, struct svipc_shmat __user *uarg)
 	unsigned long addr;
 	long err;
 
-	if (copy_from_user(&a, uarg, sizeof(a)))
+	if (svipc_get_args(&a, uarg))
 		return -EFAULT;
 	if (a.resv)
 		return -EINVAL;
@@ -943,7 +943,7 @@ long svipc_shmdt_ioctl(struct svipc_shmdt __user *uarg)
 {
 	struct svipc_shmdt a;
 
-	if (copy_from_user(&a, uarg, sizeof(a)))
+	if (svipc_get_args(&a, uarg))
 		return -EFAULT;
 	if (a.resv || a.addr != (unsigned long)a.addr)
 		return -EINVAL;
@@ -1174,7 +1174,7 @@ long svipc_shmctl_ioctl(struct svipc_ns *ns, struct svipc_ctl __user *uarg)
 	void __user *buf;
 	int err;
 
-	if (copy_from_user(&a, uarg, sizeof(a)))
+	if (svipc_get_args(&a, uarg))
 		return -EFAULT;
 	if (a.resv || a.semnum)
 		return -EINVAL;
