@@ -468,10 +468,11 @@ static long svipc_do_msgsnd(struct svipc_ns *ns, int msqid,
 	struct svipc_msg *msg;
 	struct svipc_msq *q;
 	struct svipc_obj *obj;
-	struct msg_sender s;
-	struct svipc_wake_q wq = { };
+	struct msg_sender s __uninitialized;
+	struct svipc_wake_q wq __uninitialized;
 	long err;
 
+	svipc_wake_q_init(&wq);
 	msg = msg_load(ns, msqid, msgp, width, size);
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
@@ -619,13 +620,14 @@ static long svipc_do_msgrcv(struct svipc_ns *ns, int msqid,
 			    long type, int msgflg)
 {
 	struct svipc_msg *msg, *copy = NULL;
-	struct msg_receiver r;
+	struct msg_receiver r __uninitialized;
+	struct svipc_wake_q wq __uninitialized;
 	enum msg_search mode;
 	struct svipc_obj *obj;
 	struct svipc_msq *q;
-	struct svipc_wake_q wq = { };
 	size_t n;
 
+	svipc_wake_q_init(&wq);
 	if (msqid < 0 || (long)bufsz < 0)
 		return -EINVAL;
 	if (msgflg & MSG_COPY) {

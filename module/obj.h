@@ -234,6 +234,17 @@ struct svipc_wake_q {
 	struct task_struct *tasks[SVIPC_WAKE_BATCH];
 };
 
+/*
+ * The per-call paths (msgsnd, msgrcv, semop) declare theirs
+ * __uninitialized and call this: slots are written before they are read,
+ * and zeroing all of them, as the kernel's INIT_STACK_ALL_ZERO does for
+ * "= { }", cost every call 17 stores.
+ */
+static inline void svipc_wake_q_init(struct svipc_wake_q *q)
+{
+	q->n = 0;
+}
+
 static inline void svipc_wake_up_q(struct svipc_wake_q *q)
 {
 	unsigned int i;

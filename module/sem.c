@@ -454,12 +454,14 @@ static long sem_do_semtimedop(struct svipc_ns *ns, int semid,
 {
 	struct svipc_sem_array *sma;
 	struct svipc_undo *un = NULL;
-	struct svipc_wake_q wq = { };
+	struct svipc_wake_q wq __uninitialized;
 	ktime_t expires, *exp = NULL;
 	bool undos = false, alter = false, timed_out = false;
-	struct sem_queue q;
+	/* Every field is set before the entry is queued. */
+	struct sem_queue q __uninitialized;
 	int max = 0, i, locknum, error;
 
+	svipc_wake_q_init(&wq);
 	if (semid < 0)
 		return -EINVAL;
 	if (timeout) {
@@ -554,7 +556,9 @@ out_rcu:
 
 long svipc_semop_ioctl(struct svipc_ns *ns, struct svipc_semop __user *uarg)
 {
-	struct sembuf fast[SEM_OPS_FAST], *sops = fast;
+	/* Only the entries copied in are read: no need to zero them. */
+	struct sembuf fast[SEM_OPS_FAST] __uninitialized;
+	struct sembuf *sops = fast;
 	struct timespec64 ts, *timeout = NULL;
 	struct svipc_timespec uts;
 	struct svipc_semop a;
