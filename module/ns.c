@@ -202,18 +202,11 @@ static struct svipc_ns *svipc_ns_create(struct ipc_namespace *ipc_ns)
 	return ns;
 }
 
-/*
- * The tables of the caller's IPC namespace, made on first use.  Valid
- * until the caller returns to user space: its nsproxy holds the
- * namespace (see "Death").
- */
-struct svipc_ns *svipc_ns_current(void)
+/* svipc_ns_current() for any namespace but the initial one: see ns.h. */
+struct svipc_ns *svipc_ns_find(struct ipc_namespace *ipc_ns)
 {
-	struct ipc_namespace *ipc_ns = current->nsproxy->ipc_ns;
 	struct svipc_ns *ns;
 
-	if (likely(ipc_ns == svipc_init_ns.ipc_ns))
-		return &svipc_init_ns;
 	rcu_read_lock();
 	ns = svipc_ns_lookup(ipc_ns);
 	rcu_read_unlock();

@@ -7,8 +7,10 @@
 #define SVIPC_NS_H
 
 #include <linux/list.h>
+#include <linux/nsproxy.h>
 #include <linux/percpu_counter.h>
 #include <linux/refcount.h>
+#include <linux/sched.h>
 #include <linux/workqueue.h>
 
 #include "limits.h"
@@ -58,7 +60,23 @@ struct svipc_ns {
 
 extern struct svipc_ns svipc_init_ns;
 
-struct svipc_ns *svipc_ns_current(void);
+struct svipc_ns *svipc_ns_find(struct ipc_namespace *ipc_ns);
+
+/*
+ * The tables of the caller's IPC namespace, made on first use.  Valid
+ * until the caller returns to user space: its nsproxy holds the
+ * namespace (see "Death" in ns.c).  Inline, as every call starts here:
+ * the initial namespace's tables are static and need no lookup.
+ */
+static inline struct svipc_ns *svipc_ns_current(void)
+{
+	struct ipc_namespace *ipc_ns = current->nsproxy->ipc_ns;
+
+	if (likely(ipc_ns == svipc_init_ns.ipc_ns))
+		return &svipc_init_ns;
+	return svipc_ns_find(ipc_ns);
+}
+
 struct svipc_ns *svipc_ns_get(struct svipc_ns *ns);
 void svipc_ns_put(struct svipc_ns *ns);
 struct ipc_namespace *svipc_ipc_ns_get_current(void);
