@@ -14,7 +14,7 @@
  * stays valid (the device keeps no per-open state); O_CLOEXEC closes it
  * at exec, where this variable starts over at -1 too.
  */
-static int svipc_devfd = -1;
+int svipc_devfd = -1;
 
 int svipc_fd(void)
 {
@@ -36,13 +36,4 @@ int svipc_fd(void)
 		fd = old;
 	}
 	return fd;
-}
-
-long svipc_call(unsigned long cmd, void *arg)
-{
-	int fd = svipc_fd();
-
-	if (fd < 0)
-		return -1;
-	return ioctl(fd, cmd, arg);
 }

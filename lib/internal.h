@@ -9,8 +9,30 @@
 #include <sys/ipc.h>
 #include <sys/sem.h>
 
-/* ioctl on the process's device descriptor; -1 + errno on failure. */
-long svipc_call(unsigned long cmd, void *arg);
+#include "svipc.h"
+
+#define SVIPC_HIDDEN __attribute__((visibility("hidden")))
+
+/* The process's descriptor of /dev/svipc once open, else -1 (dev.c). */
+extern int svipc_devfd SVIPC_HIDDEN;
+
+/*
+ * ioctl on the process's device descriptor; -1 + errno on failure.
+ * Inline, with the descriptor read in place: this is every call's path,
+ * and a call through the library should cost little more than glibc's
+ * own wrapper (README, "Performance").
+ */
+static inline long svipc_call(unsigned long cmd, void *arg)
+{
+	int fd = __atomic_load_n(&svipc_devfd, __ATOMIC_ACQUIRE);
+
+	if (__builtin_expect(fd < 0, 0)) {
+		fd = svipc_fd();
+		if (fd < 0)
+			return -1;
+	}
+	return ioctl(fd, cmd, arg);
+}
 
 static inline uint64_t svipc_ptr(const void *p)
 {
