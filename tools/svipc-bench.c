@@ -25,11 +25,16 @@
  * stressors (--msg, --sem-sysv, --shm-sysv, and --msg with 4 instances),
  * each run natively and then with LD_PRELOAD=libsvipc-preload.so (the
  * order alternating by round), pinned to CPU 0, for -t seconds; the
- * figure is stress-ng's bogo ops per second of real time.
+ * figure is stress-ng's bogo ops per second of real time.  Every run
+ * has the same seed: stress-ng otherwise seeds its random numbers afresh,
+ * and --shm-sysv's segment sizes with them, which made its bogo ops vary
+ * from 118 to 162 per run under icount; with a fixed seed they repeat
+ * (130 or 131 on both sides).
  *
  * Nothing here asserts a time: it measures and reports.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -44,6 +49,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/svipc.h>
 
 #include "svipc.h"
 #include "ipc-impl.h"
@@ -568,12 +575,97 @@ static void print_row(size_t w, int md, int rounds, const double *nat,
 		       maximum(ratio, rounds), median(extra, rounds));
 }
 
+/*
+ * -F: where the null call's instructions go, each step measured on its
+ * own under icount: the kernel's system call path, its ioctl path (a
+ * command /dev/null does not know), svipc's entry (a command svipc does
+ * not know), its dispatch and argument block (SVIPC_IOC_SEMCTL on id -1,
+ * made with syscall() as the two before), then the library.  Steps 1-4
+ * go through glibc's syscall(), so they compare among themselves; the
+ * last two rows are what a program calls, and their difference is
+ * null-call's "+ per call".
+ */
+#define FLOOR_CALLS 65536
+
+static int floor_nullfd = -1;
+static struct svipc_ctl floor_ctl = { .id = -1, .cmd = GETVAL };
+
+static long floor_syscall(void) { return syscall(SYS_semctl, -1, 0, GETVAL); }
+static long floor_ioctl_null(void) { return syscall(SYS_ioctl, floor_nullfd, 0xE5FFUL, 0); }
+static long floor_ioctl_unknown(void) { return syscall(SYS_ioctl, svipc_fd(), 0xE5FFUL, 0); }
+static long floor_ioctl_semctl(void)
+{
+	return syscall(SYS_ioctl, svipc_fd(), SVIPC_IOC_SEMCTL, &floor_ctl);
+}
+static long floor_glibc(void) { return semctl(-1, 0, GETVAL); }
+static long floor_library(void) { return svipc_semctl(-1, 0, GETVAL); }
+
+static const struct floor_step {
+	const char *name;
+	long (*fn)(void);
+	int err;
+} floor_steps[] = {
+	{ "system call: semctl(-1) by syscall()", floor_syscall, EINVAL },
+	{ "ioctl on /dev/null, unknown command", floor_ioctl_null, ENOTTY },
+	{ "ioctl on /dev/svipc, unknown command", floor_ioctl_unknown, ENOTTY },
+	{ "ioctl on /dev/svipc, SEMCTL on id -1", floor_ioctl_semctl, EINVAL },
+	{ "glibc semctl(-1) (native null call)", floor_glibc, EINVAL },
+	{ "libsvipc svipc_semctl(-1) (svipc null call)", floor_library, EINVAL },
+};
+
+#define NFLOOR	(sizeof(floor_steps) / sizeof(floor_steps[0]))
+
+static double floor_step_ns(const struct floor_step *st)
+{
+	double t0 = now();
+	int i;
+
+	for (i = 0; i < FLOOR_CALLS; i++)
+		if (st->fn() != -1 || errno != st->err)
+			die(st->name);
+	return (now() - t0) * 1e9 / FLOOR_CALLS;
+}
+
+static int bench_floor(int rounds, int md)
+{
+	static double t[NFLOOR][MAXROUNDS];
+	size_t i;
+	int r;
+
+	floor_nullfd = open("/dev/null", O_RDWR);
+	if (floor_nullfd < 0)
+		die("/dev/null");
+	for (i = 0; i < NFLOOR; i++)
+		floor_step_ns(&floor_steps[i]);		/* warm-up */
+	for (r = 0; r < rounds; r++)
+		for (i = 0; i < NFLOOR; i++)
+			t[i][r] = floor_step_ns(&floor_steps[i]);
+	for (i = 0; i < NFLOOR; i++) {
+		double m = median(t[i], rounds);
+		/* Steps 2-4 add to the one before; the library adds to step 4. */
+		double prev = i == 0 || i == 4 ? 0 : median(t[i == 5 ? 3 : i - 1], rounds);
+
+		if (md)
+			printf("| %s | %.0f | %s%.0f |\n", floor_steps[i].name, m,
+			       prev ? "+" : "", prev ? m - prev : m);
+		else
+			printf("%-46s %8.0f  %+8.0f\n", floor_steps[i].name, m,
+			       prev ? m - prev : m);
+	}
+	if (md)
+		printf("\nsvipc's null call costs %.0f more than native's.\n",
+		       median(t[5], rounds) - median(t[4], rounds));
+	close(floor_nullfd);
+	return 0;
+}
+
 static void usage(void)
 {
-	fprintf(stderr, "usage: svipc-bench [-r rounds] [-t seconds] [-w workload] [-S|-N|-P] [-m]\n"
+	fprintf(stderr, "usage: svipc-bench [-r rounds] [-t seconds] [-w workload] [-S|-N|-P|-F] [-m]\n"
 		"  -S  only the scaling workloads (1 and 2 workers)\n"
 		"  -N  all but the scaling workloads\n"
 		"  -P  unmodified programs: stress-ng through the shim against native\n"
+		"  -F  where a null call's instructions go, step by step\n"
 		"  -m  Markdown table rows\n");
 	exit(2);
 }
@@ -619,7 +711,7 @@ static double run_program(const struct program *p, int shim)
 	if (pid == 0) {
 		const char *argv[] = {
 			STRESS_NG, p->option, p->instances, "-t", secs,
-			"--taskset", "0", "--metrics-brief", NULL,
+			"--taskset", "0", "--seed", "1", "--metrics-brief", NULL,
 		};
 
 		dup2(fds[1], 1);
@@ -704,10 +796,10 @@ int main(int argc, char **argv)
 	static double ratio[NWORK][MAXROUNDS], extra[NWORK][MAXROUNDS];
 	static double natx[MAXROUNDS], svix[MAXROUNDS], relx[MAXROUNDS];
 	const char *only = NULL;
-	int rounds = 5, md = 0, scaling = -1, progs = 0, opt, r;
+	int rounds = 5, md = 0, scaling = -1, progs = 0, floor = 0, opt, r;
 	size_t w, n;
 
-	while ((opt = getopt(argc, argv, "r:t:w:SNPm")) != -1) {
+	while ((opt = getopt(argc, argv, "r:t:w:SNPFm")) != -1) {
 		switch (opt) {
 		case 'r':
 			rounds = atoi(optarg);
@@ -726,6 +818,9 @@ int main(int argc, char **argv)
 			break;
 		case 'P':
 			progs = 1;
+			break;
+		case 'F':
+			floor = 1;
 			break;
 		case 'm':
 			md = 1;
@@ -746,6 +841,8 @@ int main(int argc, char **argv)
 		die("/dev/svipc");
 	if (progs)
 		return bench_programs(rounds, md);
+	if (floor)
+		return bench_floor(rounds, md);
 
 	for (w = 0; w < NWORK; w += n) {
 		size_t i;
