@@ -2,12 +2,15 @@
 #ifndef SVIPC_LIB_INTERNAL_H
 #define SVIPC_LIB_INTERNAL_H
 
+#include <errno.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <sys/ioctl.h>
 #include <sys/ipc.h>
 #include <sys/sem.h>
+#include <sys/single_threaded.h>
 
 #include "svipc.h"
 
@@ -15,6 +18,14 @@
 
 /* The process's descriptor of /dev/svipc once open, else -1 (dev.c). */
 extern int svipc_devfd SVIPC_HIDDEN;
+
+/* The descriptor, opened if need be; -1 + errno on failure. */
+static inline int svipc_devfd_get(void)
+{
+	int fd = __atomic_load_n(&svipc_devfd, __ATOMIC_ACQUIRE);
+
+	return __builtin_expect(fd >= 0, 1) ? fd : svipc_fd();
+}
 
 /*
  * ioctl on the process's device descriptor; -1 + errno on failure.
@@ -24,14 +35,9 @@ extern int svipc_devfd SVIPC_HIDDEN;
  */
 static inline long svipc_call(unsigned long cmd, void *arg)
 {
-	int fd = __atomic_load_n(&svipc_devfd, __ATOMIC_ACQUIRE);
+	int fd = svipc_devfd_get();
 
-	if (__builtin_expect(fd < 0, 0)) {
-		fd = svipc_fd();
-		if (fd < 0)
-			return -1;
-	}
-	return ioctl(fd, cmd, arg);
+	return fd < 0 ? -1 : ioctl(fd, cmd, arg);
 }
 
 static inline uint64_t svipc_ptr(const void *p)
@@ -47,6 +53,42 @@ static inline uint64_t svipc_size(size_t n)
 {
 	return (uint64_t)(int64_t)(ssize_t)n;
 }
+
+/*
+ * msgsnd and msgrcv are cancellation points, as POSIX has them and as
+ * glibc's are: pthread_cancel() ends a thread blocked in one.  A library
+ * outside glibc cannot use glibc's own mechanism, so it does what glibc
+ * 2.36 does around these two system calls: deferred cancellation becomes
+ * asynchronous for the length of the call, so that a cancellation
+ * pending at entry acts at once and one that arrives while the call
+ * sleeps acts then.  (The thread would otherwise sleep on: glibc signals
+ * only a thread whose cancellation is asynchronous.)  Only a process
+ * that ever had a second thread can be cancelled, so callers test
+ * __libc_single_threaded first and keep this out of the common path.
+ * Callers open the device before: open() is no call to be cancelled
+ * asynchronously halfway.  Returns what svipc_cancel_async_end() needs.
+ */
+static inline int svipc_cancel_async_begin(void)
+{
+	int old = PTHREAD_CANCEL_DEFERRED;
+
+	pthread_setcanceltype(PTHREAD_CANCEL_ASYNCHRONOUS, &old);
+	return old;
+}
+
+static inline void svipc_cancel_async_end(int old)
+{
+	int saved = errno;
+
+	pthread_setcanceltype(old, NULL);
+	errno = saved;
+}
+
+/* msgsnd and msgrcv that are not cancellation points (lib/msg.c). */
+int svipc_msgsnd_nocancel(int msqid, const void *msgp, size_t msgsz,
+			  int msgflg) SVIPC_HIDDEN;
+ssize_t svipc_msgrcv_nocancel(int msqid, void *msgp, size_t msgsz,
+			      long msgtyp, int msgflg) SVIPC_HIDDEN;
 
 /* Does semctl @cmd take the fourth (union semun) argument?  As glibc. */
 static inline int svipc_semctl_has_arg(int cmd)

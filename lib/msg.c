@@ -37,7 +37,11 @@ int svipc_msgget(key_t key, int msgflg)
 	return svipc_call(SVIPC_IOC_MSGGET, &a);
 }
 
-int svipc_msgsnd(int msqid, const void *msgp, size_t msgsz, int msgflg)
+/*
+ * The calls themselves; svipc_msgsnd and svipc_msgrcv add the
+ * cancellation point (internal.h).  The shim's syscall() uses these alone.
+ */
+int svipc_msgsnd_nocancel(int msqid, const void *msgp, size_t msgsz, int msgflg)
 {
 	struct svipc_msgsnd a = {
 		.msqid = msqid,
@@ -50,8 +54,29 @@ int svipc_msgsnd(int msqid, const void *msgp, size_t msgsz, int msgflg)
 	return svipc_call(SVIPC_IOC_MSGSND, &a);
 }
 
-ssize_t svipc_msgrcv(int msqid, void *msgp, size_t msgsz, long msgtyp,
-		     int msgflg)
+/* svipc_msgsnd in a process that has had a second thread: internal.h. */
+static __attribute__((noinline)) int
+msgsnd_cancel_point(int msqid, const void *msgp, size_t msgsz, int msgflg)
+{
+	int cancel, r;
+
+	if (svipc_devfd_get() < 0)
+		return -1;
+	cancel = svipc_cancel_async_begin();
+	r = svipc_msgsnd_nocancel(msqid, msgp, msgsz, msgflg);
+	svipc_cancel_async_end(cancel);
+	return r;
+}
+
+int svipc_msgsnd(int msqid, const void *msgp, size_t msgsz, int msgflg)
+{
+	if (__builtin_expect(!__libc_single_threaded, 0))
+		return msgsnd_cancel_point(msqid, msgp, msgsz, msgflg);
+	return svipc_msgsnd_nocancel(msqid, msgp, msgsz, msgflg);
+}
+
+ssize_t svipc_msgrcv_nocancel(int msqid, void *msgp, size_t msgsz,
+			      long msgtyp, int msgflg)
 {
 	struct svipc_msgrcv a = {
 		.msqid = msqid,
@@ -63,6 +88,28 @@ ssize_t svipc_msgrcv(int msqid, void *msgp, size_t msgsz, long msgtyp,
 	};
 
 	return svipc_call(SVIPC_IOC_MSGRCV, &a);
+}
+
+static __attribute__((noinline)) ssize_t
+msgrcv_cancel_point(int msqid, void *msgp, size_t msgsz, long msgtyp, int msgflg)
+{
+	ssize_t r;
+	int cancel;
+
+	if (svipc_devfd_get() < 0)
+		return -1;
+	cancel = svipc_cancel_async_begin();
+	r = svipc_msgrcv_nocancel(msqid, msgp, msgsz, msgtyp, msgflg);
+	svipc_cancel_async_end(cancel);
+	return r;
+}
+
+ssize_t svipc_msgrcv(int msqid, void *msgp, size_t msgsz, long msgtyp,
+		     int msgflg)
+{
+	if (__builtin_expect(!__libc_single_threaded, 0))
+		return msgrcv_cancel_point(msqid, msgp, msgsz, msgtyp, msgflg);
+	return svipc_msgrcv_nocancel(msqid, msgp, msgsz, msgtyp, msgflg);
 }
 
 static void msqid_from_abi(struct msqid_ds *out, const struct svipc_msqid_ds *in)

@@ -124,28 +124,58 @@ int msgget(key_t key, int msgflg)
 	return svipc_msgget(key, msgflg);
 }
 
-int msgsnd(int msqid, const void *msgp, size_t msgsz, int msgflg)
+/*
+ * msgsnd and msgrcv are cancellation points (see lib/internal.h) when
+ * called by name, and not through syscall(), as with glibc.
+ */
+static long shim_msgsnd(int msqid, const void *msgp, size_t msgsz,
+			int msgflg, int cancel_point)
 {
-	int r = shim_route();
+	int r = shim_route(), cancel;
+	long ret;
 
 	if (shim_fails(r))
 		return -1;
-	if (r == SHIM_NATIVE)
-		return shim_raw(SYS_msgsnd, msqid, (long)msgp, msgsz, msgflg,
-				0, 0);
-	return svipc_msgsnd(msqid, msgp, msgsz, msgflg);
+	if (r != SHIM_NATIVE)
+		return cancel_point ? svipc_msgsnd(msqid, msgp, msgsz, msgflg) :
+			svipc_msgsnd_nocancel(msqid, msgp, msgsz, msgflg);
+	if (!cancel_point || __libc_single_threaded)
+		return shim_raw(SYS_msgsnd, msqid, (long)msgp, msgsz, msgflg, 0, 0);
+	cancel = svipc_cancel_async_begin();
+	ret = shim_raw(SYS_msgsnd, msqid, (long)msgp, msgsz, msgflg, 0, 0);
+	svipc_cancel_async_end(cancel);
+	return ret;
+}
+
+static long shim_msgrcv(int msqid, void *msgp, size_t msgsz, long msgtyp,
+			int msgflg, int cancel_point)
+{
+	int r = shim_route(), cancel;
+	long ret;
+
+	if (shim_fails(r))
+		return -1;
+	if (r != SHIM_NATIVE)
+		return cancel_point ?
+			svipc_msgrcv(msqid, msgp, msgsz, msgtyp, msgflg) :
+			svipc_msgrcv_nocancel(msqid, msgp, msgsz, msgtyp, msgflg);
+	if (!cancel_point || __libc_single_threaded)
+		return shim_raw(SYS_msgrcv, msqid, (long)msgp, msgsz, msgtyp,
+				msgflg, 0);
+	cancel = svipc_cancel_async_begin();
+	ret = shim_raw(SYS_msgrcv, msqid, (long)msgp, msgsz, msgtyp, msgflg, 0);
+	svipc_cancel_async_end(cancel);
+	return ret;
+}
+
+int msgsnd(int msqid, const void *msgp, size_t msgsz, int msgflg)
+{
+	return shim_msgsnd(msqid, msgp, msgsz, msgflg, 1);
 }
 
 ssize_t msgrcv(int msqid, void *msgp, size_t msgsz, long msgtyp, int msgflg)
 {
-	int r = shim_route();
-
-	if (shim_fails(r))
-		return -1;
-	if (r == SHIM_NATIVE)
-		return shim_raw(SYS_msgrcv, msqid, (long)msgp, msgsz, msgtyp,
-				msgflg, 0);
-	return svipc_msgrcv(msqid, msgp, msgsz, msgtyp, msgflg);
+	return shim_msgrcv(msqid, msgp, msgsz, msgtyp, msgflg, 1);
 }
 
 int msgctl(int msqid, int cmd, struct msqid_ds *buf)
@@ -293,9 +323,9 @@ long syscall(long number, ...)
 	case SYS_msgget:
 		return msgget(a[0], a[1]);
 	case SYS_msgsnd:
-		return msgsnd(a[0], (const void *)a[1], a[2], a[3]);
+		return shim_msgsnd(a[0], (const void *)a[1], a[2], a[3], 0);
 	case SYS_msgrcv:
-		return msgrcv(a[0], (void *)a[1], a[2], a[3], a[4]);
+		return shim_msgrcv(a[0], (void *)a[1], a[2], a[3], a[4], 0);
 	case SYS_msgctl:
 		return msgctl(a[0], a[1], (struct msqid_ds *)a[2]);
 	case SYS_semget:

@@ -7,6 +7,7 @@
  * written out.
  */
 #include <limits.h>
+#include <pthread.h>
 #include <sys/mman.h>
 
 #include "common.h"
@@ -207,6 +208,127 @@ TEST(msgrcv_into_a_buffer_too_short_for_mtype_writes_nothing)
 		       n.after[0], n.after[1], n.after[2], n.after[3], n.after[4],
 		       s.after[0], s.after[1], s.after[2], s.after[3], s.after[4]);
 	EXPECT_EQ(n.qnum, s.qnum);
+}
+
+/*
+ * msgsnd and msgrcv are cancellation points (POSIX; glibc's are):
+ * pthread_cancel() ends a thread blocked in one, running its cleanup
+ * handlers, rather than making the call fail with EINTR.
+ */
+struct cancel_arg {
+	const struct msg_api *api;
+	int id;
+	int send;		/* block in msgsnd on a full queue, else msgrcv */
+	pid_t tid;		/* set by the thread */
+	int cleaned;		/* set by its cleanup handler */
+};
+
+static void cancel_cleanup(void *p)
+{
+	__atomic_store_n(&((struct cancel_arg *)p)->cleaned, 1, __ATOMIC_RELEASE);
+}
+
+static void *cancel_blocker(void *p)
+{
+	struct cancel_arg *a = p;
+	struct { long mtype; char text[8]; } m = { 1, "x" };
+
+	__atomic_store_n(&a->tid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
+	pthread_cleanup_push(cancel_cleanup, a);
+	if (a->send)
+		a->api->snd(a->id, &m, 1, 0);
+	else
+		a->api->rcv(a->id, &m, sizeof(m.text), 0, 0);
+	pthread_cleanup_pop(0);
+	return NULL;
+}
+
+/* Until thread @tid sleeps in a system call (any); 0, or -1 after 20 s. */
+static int wait_thread_asleep(pid_t tid)
+{
+	char path[80], buf[256];
+	int i;
+
+	for (i = 0; i < 20000; i++) {
+		FILE *f;
+		char *p;
+		long nr = -1;
+
+		snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+		f = fopen(path, "r");
+		if (f && fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')) &&
+		    p[1] == ' ' && p[2] == 'S') {
+			fclose(f);
+			snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", tid);
+			f = fopen(path, "r");
+			if (f && fscanf(f, "%ld", &nr) == 1 && nr >= 0) {
+				fclose(f);
+				return 0;
+			}
+		}
+		if (f)
+			fclose(f);
+		usleep(1000);
+	}
+	return -1;
+}
+
+struct cancel_out {
+	int cancelled;		/* joined as PTHREAD_CANCELED */
+	int cleaned;
+};
+
+static int cancel_in_call(const struct msg_api *api, int send, struct cancel_out *out)
+{
+	struct cancel_arg a = { .api = api, .send = send };
+	struct { long mtype; char text[8]; } m = { 1, "x" };
+	struct msqid_ds ds;
+	pthread_t t;
+	void *ret;
+
+	a.id = api->get(IPC_PRIVATE, 0600);
+	if (a.id < 0)
+		return -1;
+	if (send) {
+		/* A queue of one byte, full. */
+		if (api->ctl(a.id, IPC_STAT, &ds))
+			return -1;
+		ds.msg_qbytes = 1;
+		if (api->ctl(a.id, IPC_SET, &ds) || api->snd(a.id, &m, 1, IPC_NOWAIT))
+			return -1;
+	}
+	if (pthread_create(&t, NULL, cancel_blocker, &a))
+		return -1;
+	while (!__atomic_load_n(&a.tid, __ATOMIC_ACQUIRE))
+		usleep(100);
+	if (wait_thread_asleep(a.tid))
+		return -1;
+	pthread_cancel(t);
+	pthread_join(t, &ret);
+	out->cancelled = ret == PTHREAD_CANCELED;
+	out->cleaned = __atomic_load_n(&a.cleaned, __ATOMIC_ACQUIRE);
+	api->ctl(a.id, IPC_RMID, NULL);
+	return 0;
+}
+
+TEST(a_thread_blocked_in_msgsnd_or_msgrcv_is_cancelled)
+{
+	static const char *const what[2] = { "msgrcv", "msgsnd" };
+	int send;
+
+	for (send = 0; send < 2; send++) {
+		/* Native's outcome where the kernel has no System V IPC. */
+		struct cancel_out n = { 1, 1 }, s = { 0, 0 };
+		const char *call = what[send];
+
+		if (have_native())
+			ASSERT_EQ(0, cancel_in_call(&native_api, send, &n)) TH_LOG("native %s", call);
+		ASSERT_EQ(0, cancel_in_call(&svipc_api, send, &s)) TH_LOG("svipc %s", call);
+		EXPECT_EQ(n.cancelled, s.cancelled)
+			TH_LOG("%s: cancelled natively %d, in svipc %d", call, n.cancelled, s.cancelled);
+		EXPECT_EQ(n.cleaned, s.cleaned)
+			TH_LOG("%s: cleanup ran natively %d, in svipc %d", call, n.cleaned, s.cleaned);
+	}
 }
 
 SVIPC_TEST_MAIN
