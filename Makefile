@@ -13,7 +13,8 @@
 #                 and 6.12; never PREEMPT_RT, never the debug kernel):
 #                 bench/results.md and the README's table
 # make install    module (modules_install + depmod) for every kernel in
-#                 KVERS, libraries, headers, svipc.pc, tools, udev rule;
+#                 KVERS, libraries, headers, svipc.pc, tools, their man
+#                 pages (man/, MANDIR), udev rule;
 #                 PREFIX (/usr/local) and DESTDIR honoured; make uninstall
 # make dkms       the module's sources to /usr/src/svipc-VERSION, and
 #                 dkms install for every kernel in KVERS (not with DESTDIR)
@@ -243,6 +244,8 @@ BINDIR ?= $(PREFIX)/bin
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+MANDIR ?= $(PREFIX)/share/man
+MAN1 := $(notdir $(wildcard man/*.1))
 # udev reads /usr/lib/udev/rules.d (the package's) and /etc/udev/rules.d
 # (the administrator's); a /usr/local install belongs to the latter.
 UDEVRULESDIR ?= $(if $(filter /usr,$(PREFIX)),/usr/lib/udev/rules.d,/etc/udev/rules.d)
@@ -274,6 +277,8 @@ install: modules lib tools
 	chmod 644 $(D)$(PKGCONFIGDIR)/svipc.pc
 	$(if $(INSTALL_TOOLS),install -m 755 $(INSTALL_TOOLS) $(D)$(BINDIR)/)
 	install -m 644 packaging/60-svipc.rules $(D)$(UDEVRULESDIR)/60-svipc.rules
+	install -d $(D)$(MANDIR)/man1
+	install -m 644 $(addprefix man/,$(MAN1)) $(D)$(MANDIR)/man1/
 	@if [ -z "$(D)" ]; then ldconfig; fi
 
 uninstall:
@@ -288,7 +293,8 @@ uninstall:
 	      $(D)$(LIBDIR)/libsvipc-preload.so \
 	      $(D)$(INCLUDEDIR)/svipc.h $(D)$(INCLUDEDIR)/svipc/linux/svipc.h \
 	      $(D)$(PKGCONFIGDIR)/svipc.pc $(D)$(UDEVRULESDIR)/60-svipc.rules \
-	      $(addprefix $(D)$(BINDIR)/,svipcs svipcrm svipc-nosysv svipc-sysctl)
+	      $(addprefix $(D)$(BINDIR)/,svipcs svipcrm svipc-nosysv svipc-sysctl) \
+	      $(addprefix $(D)$(MANDIR)/man1/,$(MAN1))
 	-rmdir $(D)$(INCLUDEDIR)/svipc/linux $(D)$(INCLUDEDIR)/svipc 2>/dev/null
 	@if [ -z "$(D)" ]; then ldconfig; fi
 
