@@ -457,7 +457,11 @@ static long sem_do_semtimedop(struct svipc_ns *ns, int semid,
 	struct svipc_wake_q wq __uninitialized;
 	ktime_t expires, *exp = NULL;
 	bool undos = false, alter = false, timed_out = false;
-	/* Every field is set before the entry is queued. */
+	/*
+	 * Every field is written before it is read: the operations before
+	 * sem_perform(), blocking by it, the list link when queued, the
+	 * status and sleeper before the lock is dropped.
+	 */
 	struct sem_queue q __uninitialized;
 	int max = 0, i, locknum, error;
 
