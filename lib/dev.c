@@ -2,6 +2,7 @@
 /* The process's descriptor of /dev/svipc. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <linux/svipc.h>
@@ -19,11 +20,18 @@ int svipc_devfd = -1;
 int svipc_fd(void)
 {
 	int fd = __atomic_load_n(&svipc_devfd, __ATOMIC_ACQUIRE);
-	int old = -1;
+	int old = -1, state;
 
 	if (fd >= 0)
 		return fd;
+	/*
+	 * open() is a cancellation point; the call that opens the device,
+	 * a semget say, may not be one.  Nor may a cancellation leave the
+	 * descriptor open and unrecorded.
+	 */
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &state);
 	fd = open(SVIPC_DEVICE, O_RDWR | O_CLOEXEC);
+	pthread_setcancelstate(state, NULL);
 	if (fd < 0) {
 		if (errno == ENOENT || errno == ENODEV || errno == ENXIO)
 			errno = ENOSYS;

@@ -63,8 +63,10 @@ static inline uint64_t svipc_size(size_t n)
  * pending at entry acts at once and one that arrives while the call
  * sleeps acts then.  (The thread would otherwise sleep on: glibc signals
  * only a thread whose cancellation is asynchronous.)  Only a process
- * that ever had a second thread can be cancelled, so callers test
- * __libc_single_threaded first and keep this out of the common path.
+ * that ever had a second thread can be cancelled by another, so callers
+ * test __libc_single_threaded first and keep this out of the common path,
+ * as glibc 2.36's wrappers do: a lone thread that cancelled itself is
+ * not cancelled by the call there either (msg_native_test checks both).
  * Callers open the device before: open() is no call to be cancelled
  * asynchronously halfway.  Returns what svipc_cancel_async_end() needs.
  */

@@ -331,4 +331,54 @@ TEST(a_thread_blocked_in_msgsnd_or_msgrcv_is_cancelled)
 	}
 }
 
+/*
+ * A process's only thread that has cancelled itself: glibc 2.36's msgsnd
+ * and msgrcv test __libc_single_threaded, which pthread_cancel() leaves
+ * set, and make the plain system call, which does not act on the pending
+ * request.  svipc's must do the same, neither more nor less.  The call is
+ * IPC_NOWAIT, so that not acting shows as the call returning (exit 3).
+ * Returns the child's wait status, or -1.
+ */
+static int self_cancel_in_call(const struct msg_api *api, int send)
+{
+	struct { long mtype; char text[8]; } m = { 1, "x" };
+	int id = api->get(IPC_PRIVATE, 0600), st;
+	pid_t pid;
+
+	if (id < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		pthread_cancel(pthread_self());
+		if (send)
+			api->snd(id, &m, 1, IPC_NOWAIT);
+		else
+			api->rcv(id, &m, sizeof(m.text), 0, IPC_NOWAIT);
+		_exit(3);	/* not cancelled */
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		st = -1;
+	api->ctl(id, IPC_RMID, NULL);
+	return st;
+}
+
+TEST(a_lone_thread_that_cancelled_itself_is_treated_as_glibc_does_at_msgsnd_or_msgrcv)
+{
+	static const char *const what[2] = { "msgrcv", "msgsnd" };
+	int send;
+
+	for (send = 0; send < 2; send++) {
+		/* Native's outcome where the kernel has no System V IPC: exit 3. */
+		int n = 3 << 8, s = self_cancel_in_call(&svipc_api, send);
+		const char *call = what[send];
+
+		if (have_native())
+			n = self_cancel_in_call(&native_api, send);
+		ASSERT_NE(-1, n) TH_LOG("native %s", call);
+		ASSERT_NE(-1, s) TH_LOG("svipc %s", call);
+		EXPECT_EQ(n, s)
+			TH_LOG("%s: wait status natively %#x, in svipc %#x", call, n, s);
+	}
+}
+
 SVIPC_TEST_MAIN
