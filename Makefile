@@ -246,6 +246,7 @@ INCLUDEDIR ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 MANDIR ?= $(PREFIX)/share/man
 MAN1 := $(notdir $(wildcard man/*.1))
+MAN7 := $(notdir $(wildcard man/*.7))
 # udev reads /usr/lib/udev/rules.d (the package's) and /etc/udev/rules.d
 # (the administrator's); a /usr/local install belongs to the latter.
 UDEVRULESDIR ?= $(if $(filter /usr,$(PREFIX)),/usr/lib/udev/rules.d,/etc/udev/rules.d)
@@ -277,8 +278,9 @@ install: modules lib tools
 	chmod 644 $(D)$(PKGCONFIGDIR)/svipc.pc
 	$(if $(INSTALL_TOOLS),install -m 755 $(INSTALL_TOOLS) $(D)$(BINDIR)/)
 	install -m 644 packaging/60-svipc.rules $(D)$(UDEVRULESDIR)/60-svipc.rules
-	install -d $(D)$(MANDIR)/man1
+	install -d $(D)$(MANDIR)/man1 $(D)$(MANDIR)/man7
 	install -m 644 $(addprefix man/,$(MAN1)) $(D)$(MANDIR)/man1/
+	install -m 644 $(addprefix man/,$(MAN7)) $(D)$(MANDIR)/man7/
 	@if [ -z "$(D)" ]; then ldconfig; fi
 
 uninstall:
@@ -294,7 +296,8 @@ uninstall:
 	      $(D)$(INCLUDEDIR)/svipc.h $(D)$(INCLUDEDIR)/svipc/linux/svipc.h \
 	      $(D)$(PKGCONFIGDIR)/svipc.pc $(D)$(UDEVRULESDIR)/60-svipc.rules \
 	      $(addprefix $(D)$(BINDIR)/,svipcs svipcrm svipc-nosysv svipc-sysctl) \
-	      $(addprefix $(D)$(MANDIR)/man1/,$(MAN1))
+	      $(addprefix $(D)$(MANDIR)/man1/,$(MAN1)) \
+	      $(addprefix $(D)$(MANDIR)/man7/,$(MAN7))
 	-rmdir $(D)$(INCLUDEDIR)/svipc/linux $(D)$(INCLUDEDIR)/svipc 2>/dev/null
 	@if [ -z "$(D)" ]; then ldconfig; fi
 
