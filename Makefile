@@ -14,7 +14,7 @@
 #                 bench/results.md and the README's table
 # make install    module (modules_install + depmod) for every kernel in
 #                 KVERS, libraries, headers, svipc.pc, tools, the man
-#                 pages (man/: sections 1, 3, 7; MANDIR), udev rule;
+#                 pages (man/: sections 1, 3, 4, 7; MANDIR), udev rule;
 #                 PREFIX (/usr/local) and DESTDIR honoured; make uninstall
 # make dkms       the module's sources to /usr/src/svipc-VERSION, and
 #                 dkms install for every kernel in KVERS (not with DESTDIR)
@@ -247,6 +247,7 @@ PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 MANDIR ?= $(PREFIX)/share/man
 MAN1 := $(notdir $(wildcard man/*.1))
 MAN3 := $(notdir $(wildcard man/*.3))
+MAN4 := $(notdir $(wildcard man/*.4))
 MAN7 := $(notdir $(wildcard man/*.7))
 # udev reads /usr/lib/udev/rules.d (the package's) and /etc/udev/rules.d
 # (the administrator's); a /usr/local install belongs to the latter.
@@ -279,9 +280,11 @@ install: modules lib tools
 	chmod 644 $(D)$(PKGCONFIGDIR)/svipc.pc
 	$(if $(INSTALL_TOOLS),install -m 755 $(INSTALL_TOOLS) $(D)$(BINDIR)/)
 	install -m 644 packaging/60-svipc.rules $(D)$(UDEVRULESDIR)/60-svipc.rules
-	install -d $(D)$(MANDIR)/man1 $(D)$(MANDIR)/man3 $(D)$(MANDIR)/man7
+	install -d $(D)$(MANDIR)/man1 $(D)$(MANDIR)/man3 $(D)$(MANDIR)/man4 \
+		$(D)$(MANDIR)/man7
 	install -m 644 $(addprefix man/,$(MAN1)) $(D)$(MANDIR)/man1/
 	install -m 644 $(addprefix man/,$(MAN3)) $(D)$(MANDIR)/man3/
+	install -m 644 $(addprefix man/,$(MAN4)) $(D)$(MANDIR)/man4/
 	install -m 644 $(addprefix man/,$(MAN7)) $(D)$(MANDIR)/man7/
 	@if [ -z "$(D)" ]; then ldconfig; fi
 
@@ -300,6 +303,7 @@ uninstall:
 	      $(addprefix $(D)$(BINDIR)/,svipcs svipcrm svipc-nosysv svipc-sysctl) \
 	      $(addprefix $(D)$(MANDIR)/man1/,$(MAN1)) \
 	      $(addprefix $(D)$(MANDIR)/man3/,$(MAN3)) \
+	      $(addprefix $(D)$(MANDIR)/man4/,$(MAN4)) \
 	      $(addprefix $(D)$(MANDIR)/man7/,$(MAN7))
 	-rmdir $(D)$(INCLUDEDIR)/svipc/linux $(D)$(INCLUDEDIR)/svipc 2>/dev/null
 	@if [ -z "$(D)" ]; then ldconfig; fi
