@@ -65,8 +65,9 @@ static inline uint64_t svipc_size(size_t n)
  * only a thread whose cancellation is asynchronous.)  Only a process
  * that ever had a second thread can be cancelled by another, so callers
  * test __libc_single_threaded first and keep this out of the common path,
- * as glibc 2.36's wrappers do: a lone thread that cancelled itself is
- * not cancelled by the call there either (msg_native_test checks both).
+ * as glibc 2.36's wrappers do.  pthread_cancel() clears that flag, so a
+ * lone thread that cancelled itself takes this path too, and is cancelled
+ * at the call, as with glibc (msg_native_test checks both).
  * Callers open the device before: open() is no call to be cancelled
  * asynchronously halfway.  Returns what svipc_cancel_async_end() needs.
  */
