@@ -587,15 +587,16 @@ static void print_row(size_t w, int md, int rounds, const double *nat,
  */
 #define FLOOR_CALLS 65536
 
-static int floor_nullfd = -1;
+/* Both descriptors are looked up once: each step is the call alone. */
+static int floor_nullfd = -1, floor_svipcfd = -1;
 static struct svipc_ctl floor_ctl = { .id = -1, .cmd = GETVAL };
 
 static long floor_syscall(void) { return syscall(SYS_semctl, -1, 0, GETVAL); }
 static long floor_ioctl_null(void) { return syscall(SYS_ioctl, floor_nullfd, 0xE5FFUL, 0); }
-static long floor_ioctl_unknown(void) { return syscall(SYS_ioctl, svipc_fd(), 0xE5FFUL, 0); }
+static long floor_ioctl_unknown(void) { return syscall(SYS_ioctl, floor_svipcfd, 0xE5FFUL, 0); }
 static long floor_ioctl_semctl(void)
 {
-	return syscall(SYS_ioctl, svipc_fd(), SVIPC_IOC_SEMCTL, &floor_ctl);
+	return syscall(SYS_ioctl, floor_svipcfd, SVIPC_IOC_SEMCTL, &floor_ctl);
 }
 static long floor_glibc(void) { return semctl(-1, 0, GETVAL); }
 static long floor_library(void) { return svipc_semctl(-1, 0, GETVAL); }
@@ -632,6 +633,7 @@ static int bench_floor(int rounds, int md)
 	size_t i;
 	int r;
 
+	floor_svipcfd = svipc_fd();
 	floor_nullfd = open("/dev/null", O_RDWR);
 	if (floor_nullfd < 0)
 		die("/dev/null");
