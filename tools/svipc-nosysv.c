@@ -108,11 +108,18 @@ static int install_filter(void)
 	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
 }
 
+#define USAGE "usage: svipc-nosysv PROGRAM [ARGS...]\n"
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: svipc-nosysv PROGRAM [ARGS...]\n");
+		fputs(USAGE, stderr);
 		return 2;
+	}
+	/* A program named -h or --help is run as ./-h. */
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		fputs(USAGE, stdout);
+		return 0;
 	}
 	if (install_filter()) {
 		int err = errno;

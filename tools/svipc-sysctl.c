@@ -168,7 +168,12 @@ int main(int argc, char **argv)
 	int opt, write = 0, rc = 0, i;
 	size_t k;
 
-	while ((opt = getopt(argc, argv, "anwh")) != -1) {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+
+	while ((opt = getopt_long(argc, argv, "anwh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'a':
 			break;
