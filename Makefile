@@ -16,8 +16,16 @@
 #                 KVERS, libraries, headers, svipc.pc, tools, the man
 #                 pages (man/: sections 1, 3, 4, 7; MANDIR), udev rule;
 #                 PREFIX (/usr/local) and DESTDIR honoured; make uninstall
+#                 (install-module and install-user are its two halves)
 # make dkms       the module's sources to /usr/src/svipc-VERSION, and
-#                 dkms install for every kernel in KVERS (not with DESTDIR)
+#                 dkms install for every kernel in KVERS (not with DESTDIR);
+#                 dkms-source only copies the sources
+# make deb        Debian packages (debian/, dpkg-buildpackage) in build/deb:
+#                 svipc-dkms, libsvipc1, libsvipc-dev, svipc-utils
+# make user       what install-user installs: libraries and the tools
+#
+# VERSION         the top entry of debian/changelog, the one place it is
+#                 written: svipc.pc, dkms.conf and the packages take it
 #
 # KVERS="a b"     restrict to these kernel versions
 # KDIR=path       build the module against one kernel tree only
@@ -37,7 +45,8 @@ B := build
 # fresh exec, which sees the new kernels (and only then).  Sub-makes
 # (MAKELEVEL > 0) come after it.  Goals that need no package (and a KDIR=
 # module build) skip it.
-SETUP_FREE := setup clean lib tools uninstall dkms-remove $(if $(KDIR),modules)
+SETUP_FREE := setup clean lib tools user install-user uninstall dkms-source dkms-remove \
+	$(if $(KDIR),modules)
 ifeq ($(MAKELEVEL),0)
 ifneq ($(filter-out $(SETUP_FREE),$(or $(MAKECMDGOALS),all)),)
 include $(B)/setup.mk
@@ -52,7 +61,10 @@ KVERS ?= $(sort $(foreach k,$(notdir $(wildcard /lib/modules/*)),\
 MOD_SRCS := $(wildcard module/*.c module/*.h) uapi/linux/svipc.h Kbuild
 
 CC ?= cc
-CFLAGS_USER := -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -I$(top)/uapi -I$(top)/lib
+# CPPFLAGS, CFLAGS and LDFLAGS from the caller come last, as a distribution's
+# build passes them (dpkg-buildflags: hardening, file prefix maps).
+CFLAGS_USER := -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -I$(top)/uapi -I$(top)/lib \
+	$(CPPFLAGS) $(CFLAGS)
 # lib/shim.c takes over the standard names: it goes only into the preload
 # library and the static compat archive, never into libsvipc itself.
 SHIM_SRC := lib/shim.c
@@ -73,7 +85,8 @@ TOOL_SRCS := $(wildcard tools/*.c)
 TOOLS := $(patsubst tools/%.c,$(B)/tools/%,$(TOOL_SRCS))
 
 .PHONY: FORCE all modules lib tests tools setup check check-debug check-diff demo checkpatch sparse clean \
-	install uninstall dkms dkms-remove bench
+	install install-module install-user user uninstall dkms dkms-source \
+	dkms-remove deb bench
 
 all: modules lib tools tests
 
@@ -122,10 +135,10 @@ $(B)/lib/libsvipc.a: $(LIB_OBJS)
 	ar rcs $@ $^
 
 $(B)/lib/libsvipc.so: $(LIB_PICS)
-	$(CC) -shared -Wl,-soname,libsvipc.so.1 -o $@ $^ -pthread
+	$(CC) $(LDFLAGS) -shared -Wl,-soname,libsvipc.so.1 -o $@ $^ -pthread
 
 $(B)/lib/libsvipc-preload.so: $(B)/lib/shim.pic.o $(LIB_PICS)
-	$(CC) -shared -Wl,-soname,libsvipc-preload.so -Wl,-z,defs -o $@ $^ -pthread
+	$(CC) $(LDFLAGS) -shared -Wl,-soname,libsvipc-preload.so -Wl,-z,defs -o $@ $^ -pthread
 
 $(B)/lib/libsvipc-compat.a: $(B)/lib/shim.o $(LIB_OBJS)
 	@rm -f $@
@@ -163,9 +176,13 @@ $(B)/ksft/kselftest_harness.h:
 
 tools: $(TOOLS)
 
-$(B)/tools/%: tools/%.c $(wildcard tools/*.h) $(LIB_HDRS) $(B)/lib/libsvipc.a
+# The tools are static so that the VM's initramfs runs them as they are; a
+# distribution links them against libsvipc.so.1 instead (debian/rules).
+TOOL_LDLIBS ?= -static -pthread $(B)/lib/libsvipc.a
+
+$(B)/tools/%: tools/%.c $(wildcard tools/*.h) $(LIB_HDRS) $(B)/lib/libsvipc.a $(B)/lib/libsvipc.so
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_USER) -static -pthread -o $@ $< $(B)/lib/libsvipc.a
+	$(CC) $(CFLAGS_USER) $(LDFLAGS) -o $@ $< $(TOOL_LDLIBS)
 
 # make check runs the Debian kernels and the debug kernel (built once and
 # cached by scripts/build-debug-kernel), and expects a run to the end on
@@ -238,10 +255,12 @@ sparse:
 
 
 # ---- installation -------------------------------------------------------
-VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+VERSION := $(shell sed -n 1p debian/changelog | tr -d '()' | cut -d' ' -f2)
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 LIBDIR ?= $(PREFIX)/lib
+# The preload library is named by path (LD_PRELOAD), never linked against.
+PRELOADDIR ?= $(LIBDIR)
 INCLUDEDIR ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 MANDIR ?= $(PREFIX)/share/man
@@ -258,7 +277,9 @@ INSTALL_TOOLS := $(filter $(B)/tools/svipcs $(B)/tools/svipcrm $(B)/tools/svipc-
 	$(B)/tools/svipc-sysctl,$(TOOLS))
 D := $(DESTDIR)
 
-install: modules lib tools
+install: install-module install-user
+
+install-module: modules
 	@for k in $(KVERS); do \
 		echo "  INSTALL $$k/updates/svipc.ko"; \
 		$(MAKE) -s -C $$(scripts/kernel-paths $$k build) M=$(top)/$(B)/mod/$$k \
@@ -266,12 +287,16 @@ install: modules lib tools
 			modules_install 2>&1 | grep -v 'System.map' ; \
 		scripts/depmod-tree "$(DEPMOD)" "$(D)" $$k || exit 1; \
 	done
-	install -d $(D)$(LIBDIR) $(D)$(INCLUDEDIR)/svipc/linux $(D)$(PKGCONFIGDIR) \
-		$(D)$(BINDIR) $(D)$(UDEVRULESDIR)
+
+user: lib $(INSTALL_TOOLS)
+
+install-user: user
+	install -d $(D)$(LIBDIR) $(D)$(PRELOADDIR) $(D)$(INCLUDEDIR)/svipc/linux \
+		$(D)$(PKGCONFIGDIR) $(D)$(BINDIR) $(D)$(UDEVRULESDIR)
 	install -m 644 $(B)/lib/libsvipc.a $(B)/lib/libsvipc-compat.a $(D)$(LIBDIR)/
 	install -m 755 $(B)/lib/libsvipc.so $(D)$(LIBDIR)/libsvipc.so.1
 	ln -sf libsvipc.so.1 $(D)$(LIBDIR)/libsvipc.so
-	install -m 755 $(B)/lib/libsvipc-preload.so $(D)$(LIBDIR)/
+	install -m 755 $(B)/lib/libsvipc-preload.so $(D)$(PRELOADDIR)/
 	install -m 644 lib/svipc.h $(D)$(INCLUDEDIR)/svipc.h
 	install -m 644 uapi/linux/svipc.h $(D)$(INCLUDEDIR)/svipc/linux/svipc.h
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
@@ -297,7 +322,7 @@ uninstall:
 	done
 	rm -f $(D)$(LIBDIR)/libsvipc.a $(D)$(LIBDIR)/libsvipc-compat.a \
 	      $(D)$(LIBDIR)/libsvipc.so.1 $(D)$(LIBDIR)/libsvipc.so \
-	      $(D)$(LIBDIR)/libsvipc-preload.so \
+	      $(D)$(PRELOADDIR)/libsvipc-preload.so \
 	      $(D)$(INCLUDEDIR)/svipc.h $(D)$(INCLUDEDIR)/svipc/linux/svipc.h \
 	      $(D)$(PKGCONFIGDIR)/svipc.pc $(D)$(UDEVRULESDIR)/60-svipc.rules \
 	      $(addprefix $(D)$(BINDIR)/,svipcs svipcrm svipc-nosysv svipc-sysctl) \
@@ -308,12 +333,17 @@ uninstall:
 	-rmdir $(D)$(INCLUDEDIR)/svipc/linux $(D)$(INCLUDEDIR)/svipc 2>/dev/null
 	@if [ -z "$(D)" ]; then ldconfig; fi
 
-# The DKMS source tree: only what Kbuild needs, plus dkms.conf.
-dkms:
+# The DKMS source tree: only what Kbuild needs, plus dkms.conf with the
+# version filled in (dh_dkms does the same for the package).
+dkms-source:
 	install -d $(D)$(DKMSSRCDIR)/module $(D)$(DKMSSRCDIR)/uapi/linux
-	install -m 644 dkms.conf Kbuild $(D)$(DKMSSRCDIR)/
+	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf > $(D)$(DKMSSRCDIR)/dkms.conf
+	chmod 644 $(D)$(DKMSSRCDIR)/dkms.conf
+	install -m 644 Kbuild $(D)$(DKMSSRCDIR)/
 	install -m 644 $(wildcard module/*.c module/*.h) $(D)$(DKMSSRCDIR)/module/
 	install -m 644 uapi/linux/svipc.h $(D)$(DKMSSRCDIR)/uapi/linux/
+
+dkms: dkms-source
 	@if [ -z "$(D)" ]; then \
 		dkms add -m svipc -v $(VERSION) 2>/dev/null || true; \
 		for k in $(KVERS); do dkms install -m svipc -v $(VERSION) -k $$k || exit 1; done; \
@@ -322,6 +352,18 @@ dkms:
 dkms-remove:
 	@if [ -z "$(D)" ]; then dkms remove -m svipc -v $(VERSION) --all || true; fi
 	rm -rf $(D)$(DKMSSRCDIR)
+
+# Packages are built from a copy of the tree without build/ and .git, so
+# that the package build's debris never reaches the working tree.
+DEBDIR := $(B)/deb
+deb:
+	@rm -rf $(DEBDIR)
+	@mkdir -p $(DEBDIR)/svipc-$(VERSION)
+	@tar -C $(top) --exclude-vcs --exclude=./$(B) -cf - . | tar -C $(DEBDIR)/svipc-$(VERSION) -xf -
+	@echo "  DEB     $(DEBDIR)"
+	@cd $(DEBDIR)/svipc-$(VERSION) && dpkg-buildpackage -b -us -uc \
+		> ../build.log 2>&1 || { cat ../build.log; exit 1; }
+	@ls $(DEBDIR)/*.deb
 
 clean:
 	rm -rf $(B)/mod $(B)/lib $(B)/lib32 $(B)/selftests $(B)/tools $(B)/dyn $(B)/vm
