@@ -366,4 +366,4 @@ deb:
 	@ls $(DEBDIR)/*.deb
 
 clean:
-	rm -rf $(B)/mod $(B)/lib $(B)/lib32 $(B)/selftests $(B)/tools $(B)/dyn $(B)/vm
+	rm -rf $(B)/mod $(B)/lib $(B)/lib32 $(B)/selftests $(B)/tools $(B)/dyn $(B)/vm $(B)/deb
