@@ -63,7 +63,9 @@ MOD_SRCS := $(wildcard module/*.c module/*.h) uapi/linux/svipc.h Kbuild
 CC ?= cc
 # CPPFLAGS, CFLAGS and LDFLAGS from the caller come last, as a distribution's
 # build passes them (dpkg-buildflags: hardening, file prefix maps).
-CFLAGS_USER := -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -I$(top)/uapi -I$(top)/lib \
+# WERROR= turns warnings back into warnings (a distribution's build).
+WERROR ?= -Werror
+CFLAGS_USER := -O2 -g -Wall -Wextra $(WERROR) -D_GNU_SOURCE -I$(top)/uapi -I$(top)/lib \
 	$(CPPFLAGS) $(CFLAGS)
 # lib/shim.c takes over the standard names: it goes only into the preload
 # library and the static compat archive, never into libsvipc itself.
@@ -132,7 +134,7 @@ $(B)/lib/%.pic.o: lib/%.c $(LIB_HDRS)
 	$(CC) $(CFLAGS_USER) -fPIC -c -o $@ $<
 
 $(B)/lib/libsvipc.a: $(LIB_OBJS)
-	ar rcs $@ $^
+	$(AR) rcs $@ $^
 
 $(B)/lib/libsvipc.so: $(LIB_PICS)
 	$(CC) $(LDFLAGS) -shared -Wl,-soname,libsvipc.so.1 -o $@ $^ -pthread
@@ -142,7 +144,7 @@ $(B)/lib/libsvipc-preload.so: $(B)/lib/shim.pic.o $(LIB_PICS)
 
 $(B)/lib/libsvipc-compat.a: $(B)/lib/shim.o $(LIB_OBJS)
 	@rm -f $@
-	ar rcs $@ $^
+	$(AR) rcs $@ $^
 
 tests: $(TESTS) $(TESTS32) $(DYNS)
 
@@ -161,7 +163,7 @@ $(B)/lib32/%.o: lib/%.c $(LIB_HDRS)
 	$(CC) -m32 $(CFLAGS_USER) -c -o $@ $<
 
 $(B)/lib32/libsvipc.a: $(LIB32_OBJS)
-	ar rcs $@ $^
+	$(AR) rcs $@ $^
 
 $(B)/selftests/abi32_test: selftests/abi_test.c $(TEST_HDRS) $(LIB_HDRS) $(B)/lib32/libsvipc.a $(B)/ksft/kselftest_harness.h
 	@mkdir -p $(dir $@)
@@ -255,7 +257,9 @@ sparse:
 
 
 # ---- installation -------------------------------------------------------
-VERSION := $(shell sed -n 1p debian/changelog | tr -d '()' | cut -d' ' -f2)
+# The upstream part, as dpkg's DEB_VERSION_UPSTREAM: no epoch, no revision.
+VERSION := $(shell sed -n 1p debian/changelog | tr -d '()' | cut -d' ' -f2 | \
+	     sed -e 's/^[0-9]*://' -e 's/-[^-]*$$//')
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 LIBDIR ?= $(PREFIX)/lib
@@ -361,8 +365,9 @@ deb:
 	@mkdir -p $(DEBDIR)/svipc-$(VERSION)
 	@tar -C $(top) --exclude-vcs --exclude=./$(B) -cf - . | tar -C $(DEBDIR)/svipc-$(VERSION) -xf -
 	@echo "  DEB     $(DEBDIR)"
-	@cd $(DEBDIR)/svipc-$(VERSION) && dpkg-buildpackage -b -us -uc \
-		> ../build.log 2>&1 || { cat ../build.log; exit 1; }
+	@cd $(DEBDIR)/svipc-$(VERSION) && \
+	 env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS dpkg-buildpackage -us -uc \
+		> ../build.log 2>&1 || { tail -n 60 ../build.log; exit 1; }
 	@ls $(DEBDIR)/*.deb
 
 clean:
