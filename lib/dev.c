@@ -45,3 +45,18 @@ int svipc_fd(void)
 	}
 	return fd;
 }
+
+/* Out of line: only a process that has had a second thread comes here. */
+long svipc_call_cancel_point(unsigned long cmd, void *arg)
+{
+	long r;
+	int cancel;
+
+	/* The device is opened first: see svipc_cancel_async_begin(). */
+	if (svipc_devfd_get() < 0)
+		return -1;
+	cancel = svipc_cancel_async_begin();
+	r = svipc_call(cmd, arg);
+	svipc_cancel_async_end(cancel);
+	return r;
+}

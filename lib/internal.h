@@ -87,6 +87,21 @@ static inline void svipc_cancel_async_end(int old)
 	errno = saved;
 }
 
+/* svipc_call() as a cancellation point (dev.c); see above. */
+long svipc_call_cancel_point(unsigned long cmd, void *arg) SVIPC_HIDDEN;
+
+/*
+ * svipc_call(), a cancellation point if @cancel_point and the process has
+ * had a second thread; the single-threaded path pays one load and branch.
+ */
+static inline long svipc_call_maybe_cancel(unsigned long cmd, void *arg,
+					   int cancel_point)
+{
+	if (cancel_point && __builtin_expect(!__libc_single_threaded, 0))
+		return svipc_call_cancel_point(cmd, arg);
+	return svipc_call(cmd, arg);
+}
+
 /* msgsnd and msgrcv that are not cancellation points (lib/msg.c). */
 int svipc_msgsnd_nocancel(int msqid, const void *msgp, size_t msgsz,
 			  int msgflg) SVIPC_HIDDEN;

@@ -38,10 +38,11 @@ int svipc_msgget(key_t key, int msgflg)
 }
 
 /*
- * The calls themselves; svipc_msgsnd and svipc_msgrcv add the
- * cancellation point (internal.h).  The shim's syscall() uses these alone.
+ * svipc_msgsnd and svipc_msgrcv are cancellation points (internal.h); the
+ * _nocancel twins, for the shim's syscall(), are not.
  */
-int svipc_msgsnd_nocancel(int msqid, const void *msgp, size_t msgsz, int msgflg)
+static inline int msgsnd_call(int msqid, const void *msgp, size_t msgsz,
+			      int msgflg, int cancel_point)
 {
 	struct svipc_msgsnd a = {
 		.msqid = msqid,
@@ -51,32 +52,21 @@ int svipc_msgsnd_nocancel(int msqid, const void *msgp, size_t msgsz, int msgflg)
 		.mtype_size = sizeof(long),
 	};
 
-	return svipc_call(SVIPC_IOC_MSGSND, &a);
-}
-
-/* svipc_msgsnd in a process that has had a second thread: internal.h. */
-static __attribute__((noinline)) int
-msgsnd_cancel_point(int msqid, const void *msgp, size_t msgsz, int msgflg)
-{
-	int cancel, r;
-
-	if (svipc_devfd_get() < 0)
-		return -1;
-	cancel = svipc_cancel_async_begin();
-	r = svipc_msgsnd_nocancel(msqid, msgp, msgsz, msgflg);
-	svipc_cancel_async_end(cancel);
-	return r;
+	return svipc_call_maybe_cancel(SVIPC_IOC_MSGSND, &a, cancel_point);
 }
 
 int svipc_msgsnd(int msqid, const void *msgp, size_t msgsz, int msgflg)
 {
-	if (__builtin_expect(!__libc_single_threaded, 0))
-		return msgsnd_cancel_point(msqid, msgp, msgsz, msgflg);
-	return svipc_msgsnd_nocancel(msqid, msgp, msgsz, msgflg);
+	return msgsnd_call(msqid, msgp, msgsz, msgflg, 1);
 }
 
-ssize_t svipc_msgrcv_nocancel(int msqid, void *msgp, size_t msgsz,
-			      long msgtyp, int msgflg)
+int svipc_msgsnd_nocancel(int msqid, const void *msgp, size_t msgsz, int msgflg)
+{
+	return msgsnd_call(msqid, msgp, msgsz, msgflg, 0);
+}
+
+static inline ssize_t msgrcv_call(int msqid, void *msgp, size_t msgsz,
+				  long msgtyp, int msgflg, int cancel_point)
 {
 	struct svipc_msgrcv a = {
 		.msqid = msqid,
@@ -87,29 +77,19 @@ ssize_t svipc_msgrcv_nocancel(int msqid, void *msgp, size_t msgsz,
 		.mtype_size = sizeof(long),
 	};
 
-	return svipc_call(SVIPC_IOC_MSGRCV, &a);
-}
-
-static __attribute__((noinline)) ssize_t
-msgrcv_cancel_point(int msqid, void *msgp, size_t msgsz, long msgtyp, int msgflg)
-{
-	ssize_t r;
-	int cancel;
-
-	if (svipc_devfd_get() < 0)
-		return -1;
-	cancel = svipc_cancel_async_begin();
-	r = svipc_msgrcv_nocancel(msqid, msgp, msgsz, msgtyp, msgflg);
-	svipc_cancel_async_end(cancel);
-	return r;
+	return svipc_call_maybe_cancel(SVIPC_IOC_MSGRCV, &a, cancel_point);
 }
 
 ssize_t svipc_msgrcv(int msqid, void *msgp, size_t msgsz, long msgtyp,
 		     int msgflg)
 {
-	if (__builtin_expect(!__libc_single_threaded, 0))
-		return msgrcv_cancel_point(msqid, msgp, msgsz, msgtyp, msgflg);
-	return svipc_msgrcv_nocancel(msqid, msgp, msgsz, msgtyp, msgflg);
+	return msgrcv_call(msqid, msgp, msgsz, msgtyp, msgflg, 1);
+}
+
+ssize_t svipc_msgrcv_nocancel(int msqid, void *msgp, size_t msgsz,
+			      long msgtyp, int msgflg)
+{
+	return msgrcv_call(msqid, msgp, msgsz, msgtyp, msgflg, 0);
 }
 
 static void msqid_from_abi(struct msqid_ds *out, const struct svipc_msqid_ds *in)

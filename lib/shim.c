@@ -126,32 +126,41 @@ int msgget(key_t key, int msgflg)
 
 /*
  * msgsnd and msgrcv are cancellation points (see lib/internal.h) when
- * called by name, and not through syscall(), as with glibc.
+ * called by name, and not through syscall(), as with glibc.  This is the
+ * native route's side of it; libsvipc's calls take care of their own.
  */
+static long shim_raw_maybe_cancel(int cancel_point, long nr, long a1, long a2,
+				  long a3, long a4, long a5)
+{
+	long ret;
+	int cancel;
+
+	if (!cancel_point || __libc_single_threaded)
+		return shim_raw(nr, a1, a2, a3, a4, a5, 0);
+	cancel = svipc_cancel_async_begin();
+	ret = shim_raw(nr, a1, a2, a3, a4, a5, 0);
+	svipc_cancel_async_end(cancel);
+	return ret;
+}
+
 static long shim_msgsnd(int msqid, const void *msgp, size_t msgsz,
 			int msgflg, int cancel_point)
 {
-	int r = shim_route(), cancel;
-	long ret;
+	int r = shim_route();
 
 	if (shim_fails(r))
 		return -1;
 	if (r != SHIM_NATIVE)
 		return cancel_point ? svipc_msgsnd(msqid, msgp, msgsz, msgflg) :
 			svipc_msgsnd_nocancel(msqid, msgp, msgsz, msgflg);
-	if (!cancel_point || __libc_single_threaded)
-		return shim_raw(SYS_msgsnd, msqid, (long)msgp, msgsz, msgflg, 0, 0);
-	cancel = svipc_cancel_async_begin();
-	ret = shim_raw(SYS_msgsnd, msqid, (long)msgp, msgsz, msgflg, 0, 0);
-	svipc_cancel_async_end(cancel);
-	return ret;
+	return shim_raw_maybe_cancel(cancel_point, SYS_msgsnd, msqid, (long)msgp,
+				     msgsz, msgflg, 0);
 }
 
 static long shim_msgrcv(int msqid, void *msgp, size_t msgsz, long msgtyp,
 			int msgflg, int cancel_point)
 {
-	int r = shim_route(), cancel;
-	long ret;
+	int r = shim_route();
 
 	if (shim_fails(r))
 		return -1;
@@ -159,13 +168,8 @@ static long shim_msgrcv(int msqid, void *msgp, size_t msgsz, long msgtyp,
 		return cancel_point ?
 			svipc_msgrcv(msqid, msgp, msgsz, msgtyp, msgflg) :
 			svipc_msgrcv_nocancel(msqid, msgp, msgsz, msgtyp, msgflg);
-	if (!cancel_point || __libc_single_threaded)
-		return shim_raw(SYS_msgrcv, msqid, (long)msgp, msgsz, msgtyp,
-				msgflg, 0);
-	cancel = svipc_cancel_async_begin();
-	ret = shim_raw(SYS_msgrcv, msqid, (long)msgp, msgsz, msgtyp, msgflg, 0);
-	svipc_cancel_async_end(cancel);
-	return ret;
+	return shim_raw_maybe_cancel(cancel_point, SYS_msgrcv, msqid, (long)msgp,
+				     msgsz, msgtyp, msgflg);
 }
 
 int msgsnd(int msqid, const void *msgp, size_t msgsz, int msgflg)
