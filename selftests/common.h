@@ -39,44 +39,63 @@ static inline long raw_ioctl(unsigned long cmd, void *arg)
 }
 
 /*
+ * Is the task whose /proc directory is @dir ("/proc/PID", or
+ * "/proc/self/task/TID") asleep in system call @want (in any, if -1)?
+ * 1 if so, 0 if not, -1 if its stat file cannot be opened.
+ */
+static inline int task_asleep_in(const char *dir, long want)
+{
+	char path[96], buf[256];
+	char state = 0;
+	long nr = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/stat", dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fgets(buf, sizeof(buf), f)) {
+		char *p = strrchr(buf, ')');
+
+		if (p && p[1] == ' ')
+			state = p[2];
+	}
+	fclose(f);
+	if (state != 'S')
+		return 0;
+	snprintf(path, sizeof(path), "%s/syscall", dir);
+	f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%ld", &nr) != 1)
+			nr = -1;
+		fclose(f);
+	}
+	return want < 0 ? nr >= 0 : nr == want;
+}
+
+/*
  * Wait until @pid is asleep inside an ioctl (blocked in svipc), so that a
  * test can wake it knowing it really slept.  Returns 0, or -1 after 20 s.
  */
 static inline int wait_blocked(pid_t pid)
 {
-	char path[64], buf[256];
+	char dir[32];
 	int i;
 
+	snprintf(dir, sizeof(dir), "/proc/%d", pid);
 	for (i = 0; i < 20000; i++) {
-		long nr = -1;
-		char state = 0;
 		siginfo_t si;
-		FILE *f;
+		int r;
 
 		/* A child that already ended will never block: give up. */
 		memset(&si, 0, sizeof(si));
 		if (waitid(P_PID, pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
 		    si.si_pid == pid)
 			return -1;
-		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-		f = fopen(path, "r");
-		if (!f)
+		r = task_asleep_in(dir, SYS_ioctl);
+		if (r < 0)
 			return -1;
-		if (fgets(buf, sizeof(buf), f)) {
-			char *p = strrchr(buf, ')');
-
-			if (p && p[1] == ' ')
-				state = p[2];
-		}
-		fclose(f);
-		snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
-		f = fopen(path, "r");
-		if (f) {
-			if (fscanf(f, "%ld", &nr) != 1)
-				nr = -1;
-			fclose(f);
-		}
-		if (state == 'S' && nr == SYS_ioctl)
+		if (r)
 			return 0;
 		usleep(1000);
 	}

@@ -246,28 +246,13 @@ static void *cancel_blocker(void *p)
 /* Until thread @tid sleeps in a system call (any); 0, or -1 after 20 s. */
 static int wait_thread_asleep(pid_t tid)
 {
-	char path[80], buf[256];
+	char dir[48];
 	int i;
 
+	snprintf(dir, sizeof(dir), "/proc/self/task/%d", tid);
 	for (i = 0; i < 20000; i++) {
-		FILE *f;
-		char *p;
-		long nr = -1;
-
-		snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-		f = fopen(path, "r");
-		if (f && fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')) &&
-		    p[1] == ' ' && p[2] == 'S') {
-			fclose(f);
-			snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", tid);
-			f = fopen(path, "r");
-			if (f && fscanf(f, "%ld", &nr) == 1 && nr >= 0) {
-				fclose(f);
-				return 0;
-			}
-		}
-		if (f)
-			fclose(f);
+		if (task_asleep_in(dir, -1) == 1)
+			return 0;
 		usleep(1000);
 	}
 	return -1;
