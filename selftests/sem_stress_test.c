@@ -868,30 +868,10 @@ static int finisher(struct board *b, int idx)
 /* One look: is @pid asleep in an ioctl now? */
 static int asleep(pid_t pid)
 {
-	char path[64], buf[256];
-	char state = 0;
-	long nr = -1;
-	FILE *f;
+	char dir[32];
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	if (fgets(buf, sizeof(buf), f)) {
-		char *p = strrchr(buf, ')');
-
-		if (p && p[1] == ' ')
-			state = p[2];
-	}
-	fclose(f);
-	snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
-	f = fopen(path, "r");
-	if (f) {
-		if (fscanf(f, "%ld", &nr) != 1)
-			nr = -1;
-		fclose(f);
-	}
-	return state == 'S' && nr == SYS_ioctl;
+	snprintf(dir, sizeof(dir), "/proc/%d", pid);
+	return task_asleep_in(dir, SYS_ioctl) == 1;
 }
 
 #define NVICTIMS	3
